@@ -1,0 +1,59 @@
+"""The edition's signing keys: created on first use, rotated, retired."""
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import select
+
+from festival.db import utcnow
+from festival.extensions import db
+from festival.tickets.models import SigningKey
+
+_RAW = {"encoding": serialization.Encoding.Raw, "format": serialization.PublicFormat.Raw}
+
+
+def create_signing_key(edition_id: int) -> SigningKey:
+    """Make a new key for the edition; it signs every code issued from now on."""
+    private = Ed25519PrivateKey.generate()
+    key = SigningKey(
+        edition_id=edition_id,
+        private_key=private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        ),
+        public_key=private.public_key().public_bytes(**_RAW),
+    )
+    db.session.add(key)
+    db.session.flush()
+    return key
+
+
+def active_signing_key(edition_id: int) -> tuple[int, Ed25519PrivateKey]:
+    """Give the newest unretired key of the edition, creating the first one on first use."""
+    key = db.session.scalars(
+        select(SigningKey)
+        .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.id.desc())
+        .limit(1)
+    ).first()
+    if key is None:
+        key = create_signing_key(edition_id)
+    return key.id, Ed25519PrivateKey.from_private_bytes(key.private_key)
+
+
+def valid_public_keys(edition_id: int) -> dict[int, Ed25519PublicKey]:
+    """Give every unretired public key of the edition, by key id (rotation keeps several)."""
+    keys = db.session.scalars(
+        select(SigningKey).where(
+            SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None)
+        )
+    )
+    return {k.id: Ed25519PublicKey.from_public_bytes(k.public_key) for k in keys}
+
+
+def retire_signing_key(key_id: int, now=None) -> None:
+    """Stop trusting a key: its codes are refused from now on (reissue them first)."""
+    key = db.session.get(SigningKey, key_id)
+    if key is not None and key.retired_at is None:
+        key.retired_at = now or utcnow()
+        db.session.flush()
