@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     del extensions
 
     from festival import cli, errors_http, models, security  # noqa: F401  (models: registry)
+    from festival.accounts import access  # noqa: F401  (registers the user loader)
 
     i18n.init_app(app)
     errors_http.init_app(app)

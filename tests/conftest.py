@@ -187,3 +187,29 @@ def demo(app):
     edition = seed_demo(date(2031, 5, 17))
     db.session.commit()
     return edition
+
+
+@pytest.fixture
+def make_user(app):
+    """Make a staff account; ``password`` defaults to a fixed test password."""
+    from festival.accounts.services import create_user
+
+    def make(email="volunteer@example.org", role="volunteer", password="correct horse battery"):
+        user = create_user(email, role, password, datetime.now(UTC))
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign the test client in as ``user`` without going through the login form."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return client
+
+    return login
