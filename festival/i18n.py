@@ -65,7 +65,10 @@ def language_switch_links() -> list[dict]:
     for code in current_app.config["LOCALES"]:
         locale = Locale.parse(code)
         if is_localized:
-            href = url_for(endpoint, **{**args, "lang": code, **request.args.to_dict()})
+            # Keep the query string (filters), every value of it, but never let it pick the
+            # locale: the link's own code wins.
+            query = request.args.to_dict(flat=False)
+            href = url_for(endpoint, **{**query, **args, "lang": code})
         else:
             href = url_for("programme.home", lang=code)
         links.append(

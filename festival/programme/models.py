@@ -69,7 +69,9 @@ class Venue(db.Model):
     accessibility_notes_fr: Mapped[str] = mapped_column(Text, default="")
     accessibility_notes_en: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),)
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
 
 
 class Language(db.Model):
@@ -141,7 +143,9 @@ class Event(db.Model):
             name="kind_known",
         ),
         CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
-        CheckConstraint("NOT booking_required OR capacity IS NOT NULL", name="booking_has_capacity"),
+        CheckConstraint(
+            "NOT booking_required OR capacity IS NOT NULL", name="booking_has_capacity"
+        ),
         Index("ix_event_edition_starts", "edition_id", "starts_at"),
     )
 
