@@ -123,8 +123,11 @@ class Event(db.Model):
 
     edition: Mapped[Edition] = relationship()
     venue: Mapped[Venue] = relationship()
+    # Main language first (position, set by the loader); the code breaks ties so that lists
+    # assigned through the relationship (position 0 each) come out the same on every engine.
     languages: Mapped[list[Language]] = relationship(
-        secondary=event_language, order_by=event_language.c.position
+        secondary=event_language,
+        order_by=(event_language.c.position, event_language.c.language_code),
     )
     translations: Mapped[list["EventTranslation"]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
