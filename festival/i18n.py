@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 FEATURES_WITH_CATALOGS = (
     "translations",
@@ -52,6 +52,9 @@ def localized_blueprint(name: str, import_name: str, **kwargs) -> Blueprint:
         if lang not in current_app.config["LOCALES"]:
             abort(404)
         g.lang = lang
+        # Flask-Babel caches the locale on g, which outlives a request when an app context was
+        # already pushed (tests, CLI): the URL must win over a locale cached earlier.
+        refresh()
 
     return bp
 

@@ -14,6 +14,7 @@ from festival.programme.texts import (
     KIND_LABELS,
     LEVEL_LABELS,
     SOUND_LABELS,
+    event_text_locale,
     label,
     language_name,
     localized,
@@ -33,6 +34,7 @@ class EventView:
     event: Event
     title: str
     description: str
+    text_lang: str
     kind: str
     kind_label: str
     day: date
@@ -93,6 +95,7 @@ def event_view(event: Event, locale: str, venue_columns: dict[int, int] | None =
         event=event,
         title=title,
         description=description,
+        text_lang=event_text_locale(event, locale),
         kind=event.kind,
         kind_label=label(KIND_LABELS, event.kind),
         day=starts.date(),

@@ -48,6 +48,17 @@ def localized(obj, field: str, locale: str) -> str:
     return value or getattr(obj, f"{field}_{SOURCE_LOCALE}", "") or ""
 
 
+def localized_locale(obj, field: str, locale: str) -> str:
+    """The locale ``localized`` actually used, for the ``lang`` attribute of the text."""
+    return locale if getattr(obj, f"{field}_{locale}", None) else SOURCE_LOCALE
+
+
+def event_text_locale(event, locale: str) -> str:
+    """The locale ``Event.text`` actually used (French when there is no translation)."""
+    found = any(t.locale == locale and t.title for t in event.translations)
+    return locale if found else SOURCE_LOCALE
+
+
 def language_name(language, locale: str) -> str:
     """Name a language in ``locale``: our own column, else CLDR's name, else the French one."""
     own = getattr(language, f"name_{locale}", None)

@@ -15,7 +15,7 @@ from festival.programme.presenters import (
     language_view,
     programme_days,
 )
-from festival.programme.texts import KIND_LABELS, localized
+from festival.programme.texts import KIND_LABELS, localized, localized_locale
 
 bp = localized_blueprint("programme", __name__)
 
@@ -29,7 +29,11 @@ def registration_url(event_id: int) -> str:
 
 @bp.app_context_processor
 def programme_helpers():
-    return {"registration_url": registration_url, "localized": localized}
+    return {
+        "registration_url": registration_url,
+        "localized": localized,
+        "localized_locale": localized_locale,
+    }
 
 
 @bp.get("/")

@@ -179,3 +179,12 @@ def test_pages_carry_no_inline_script_or_style(client, programme):
         html = page(client, url)
         assert "style=" not in html
         assert "<script>" not in html and "<style" not in html
+
+
+def test_texts_that_fall_back_to_french_are_marked_as_french(client, programme):
+    html = page(client, "/ar/evenements/lecture-bilingue")
+    assert '<h1 lang="fr" dir="auto">Lecture bilingue arabe-français</h1>' in html
+    html = page(client, "/en/evenements/lecture-bilingue")
+    assert "<h1>Bilingual reading</h1>" in html
+    html = page(client, "/ar/lieux/escapade")
+    assert 'lang="fr" dir="auto">Bus ligne 11' in html
