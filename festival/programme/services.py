@@ -26,6 +26,8 @@ from festival.programme.models import (
 )
 
 FILTER_NAMES = ("language", "kind", "venue", "day")
+# Ids are 32-bit integers on PostgreSQL; a bigger number would be a driver error, not a miss.
+MAX_ID = 2**31 - 1
 # Longest filter value echoed back in an error message (the rest is someone's typo or a probe).
 _ECHO_LIMIT = 40
 
@@ -69,11 +71,25 @@ def _echo(value: str) -> str:
     return value if len(value) <= _ECHO_LIMIT else value[:_ECHO_LIMIT] + "…"
 
 
+def _searchable(value: str) -> bool:
+    # PostgreSQL refuses NUL characters in text parameters (a driver error, not a miss).
+    return "\x00" not in value
+
+
 def _find_venue(value: str) -> Venue | None:
+    if not _searchable(value):
+        return None
     # Shared URLs may carry the id (as the API gives it) or the slug (as people type it).
     if value.isdigit():
-        return db.session.get(Venue, int(value))
+        return db.session.get(Venue, int(value)) if int(value) <= MAX_ID else None
     return db.session.scalar(select(Venue).where(Venue.slug == value))
+
+
+def _find_language(code: str) -> Language | None:
+    if not _searchable(code):
+        return None
+    # BCP 47 tags are case-insensitive: "PL" and "pl" are the same language.
+    return db.session.scalar(select(Language).where(func.lower(Language.code) == code.lower()))
 
 
 def _parse_day(value: str, edition: Edition | None) -> date:
@@ -103,10 +119,7 @@ def parse_filters(args, edition: Edition | None) -> ProgrammeFilters:
     raw = {name: (args.get(name) or "").strip() for name in FILTER_NAMES}
     language = kind = venue = day = None
     if raw["language"]:
-        # BCP 47 tags are case-insensitive: "PL" and "pl" are the same language.
-        language = db.session.scalar(
-            select(Language).where(func.lower(Language.code) == raw["language"].lower())
-        )
+        language = _find_language(raw["language"])
         if language is None:
             raise ValidationError(
                 _l("La langue « %(value)s » n'est pas au programme.", value=_echo(raw["language"])),
@@ -186,7 +199,7 @@ def next_events(edition: Edition | None, now: datetime, limit: int = 5) -> list[
 
 def get_event(event_id: int) -> Event:
     """:raises NotFoundError: ``event_not_found``."""
-    event = db.session.get(Event, event_id)
+    event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
     if event is None:
         raise NotFoundError(_l("Cet événement n'existe pas."), code="event_not_found")
     return event
@@ -195,7 +208,7 @@ def get_event(event_id: int) -> Event:
 def get_event_by_slug(edition: Edition | None, slug: str) -> Event:
     """:raises NotFoundError: ``event_not_found``."""
     event = None
-    if edition is not None:
+    if edition is not None and _searchable(slug):
         event = db.session.scalar(
             select(Event).where(Event.edition_id == edition.id, Event.slug == slug)
         )
@@ -206,7 +219,9 @@ def get_event_by_slug(edition: Edition | None, slug: str) -> Event:
 
 def get_venue_by_slug(slug: str) -> Venue:
     """:raises NotFoundError: ``venue_not_found``."""
-    venue = db.session.scalar(select(Venue).where(Venue.slug == slug))
+    venue = (
+        db.session.scalar(select(Venue).where(Venue.slug == slug)) if _searchable(slug) else None
+    )
     if venue is None:
         raise NotFoundError(_l("Ce lieu n'existe pas."), code="venue_not_found")
     return venue
@@ -214,7 +229,7 @@ def get_venue_by_slug(slug: str) -> Venue:
 
 def get_language(code: str) -> Language:
     """:raises NotFoundError: ``language_not_found``."""
-    language = db.session.scalar(select(Language).where(func.lower(Language.code) == code.lower()))
+    language = _find_language(code)
     if language is None:
         raise NotFoundError(_l("Cette langue n'est pas au programme."), code="language_not_found")
     return language

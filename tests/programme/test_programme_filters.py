@@ -137,3 +137,36 @@ def test_echoed_filter_value_is_escaped(client, programme):
     page = client.get("/fr/programme?kind=<script>alert(1)</script>").get_data(as_text=True)
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/events?venue=99999999999999999999",
+        "/fr/programme?venue=99999999999999999999",
+        "/api/v1/events?language=" + "x" * 5000,
+    ],
+)
+def test_huge_values_are_refused_not_crashing(client, programme, url):
+    assert client.get(url).status_code == 400
+
+
+def test_huge_event_id_is_a_404(client, programme):
+    assert client.get("/api/v1/events/99999999999999999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/events?language=p%00l",
+        "/fr/programme?venue=a%00b",
+        "/fr/programme?day=2031-05-17%00",
+    ],
+)
+def test_nul_bytes_are_refused(client, programme, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/fr/evenements/a%00b", "/fr/lieux/a%00b", "/fr/langues/a%00b"])
+def test_nul_bytes_in_paths_are_404(client, programme, url):
+    assert client.get(url).status_code == 404
