@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from festival.extensions import db
 from festival.programme import views
 
 
@@ -188,3 +189,9 @@ def test_texts_that_fall_back_to_french_are_marked_as_french(client, programme):
     assert "<h1>Bilingual reading</h1>" in html
     html = page(client, "/ar/lieux/escapade")
     assert 'lang="fr" dir="auto">Bus ligne 11' in html
+
+
+def test_no_booking_link_when_registration_is_closed(client, programme):
+    programme.edition.is_registration_open = False
+    db.session.commit()
+    assert "inscription?event" not in page(client, "/fr/evenements/langues-immigration")
