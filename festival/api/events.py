@@ -2,8 +2,9 @@
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 
 from festival.api import bp
 from festival.errors import ValidationError
@@ -28,6 +29,9 @@ def request_locale() -> str:
                 code="unknown_locale",
                 field="locale",
             )
+        # Error messages of this request then speak the asked language too.
+        g.lang = asked
+        refresh()
         return asked
     return request.accept_languages.best_match(locales) or locales[0]
 

@@ -120,3 +120,10 @@ def test_unknown_event_is_a_json_404(client, programme, openapi, path):
 
 def test_empty_database_gives_an_empty_list(client):
     assert client.get("/api/v1/events").get_json() == {"events": []}
+
+
+def test_error_message_speaks_the_asked_locale(client, programme):
+    body = client.get("/api/v1/events?locale=ar&kind=concert").get_json()
+    assert body["error"]["message"] == "النوع «concert» غير موجود."
+    body = client.get("/api/v1/events?kind=concert", headers={"Accept-Language": "en"}).get_json()
+    assert body["error"]["message"] == "The type “concert” does not exist."
