@@ -19,21 +19,20 @@ def request_locale() -> str:
     """
     locales = current_app.config["LOCALES"]
     asked = request.args.get("locale")
-    if asked:
-        if asked not in locales:
-            raise ValidationError(
-                _l(
-                    "Langue d'affichage inconnue : choisissez parmi %(locales)s.",
-                    locales=", ".join(locales),
-                ),
-                code="unknown_locale",
-                field="locale",
-            )
-        # Error messages of this request then speak the asked language too.
-        g.lang = asked
-        refresh()
-        return asked
-    return request.accept_languages.best_match(locales) or locales[0]
+    if asked and asked not in locales:
+        raise ValidationError(
+            _l(
+                "Langue d'affichage inconnue : choisissez parmi %(locales)s.",
+                locales=", ".join(locales),
+            ),
+            code="unknown_locale",
+            field="locale",
+        )
+    locale = asked or request.accept_languages.best_match(locales) or locales[0]
+    # Error messages of this request then speak the same language as the texts.
+    g.lang = locale
+    refresh()
+    return locale
 
 
 def event_json(event: Event, locale: str) -> dict:
