@@ -25,8 +25,11 @@ def create_registration():
     data = input_from_json(body)
     waitlist = body.get("waitlist", True) is not False
     registration = services.register(data, utcnow(), waitlist=waitlist)
+    # Built before the commit: the objects are still loaded, and code_for may create the
+    # edition's first signing key, which must be committed with the tickets it signs.
+    body = {"registration": registration_json(registration)}
     db.session.commit()
-    return {"registration": registration_json(registration)}, 201
+    return body, 201
 
 
 _TICKET = {

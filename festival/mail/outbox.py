@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from festival.extensions import db
@@ -81,13 +81,16 @@ def enqueue(kind: str, recipient: str, locale: str, payload: dict, now: datetime
         next_attempt_at=now,
     )
     db.session.add(message)
-    db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    # No flush here (it costs a unit of work per request): the commit inserts the row and
+    # _after_commit reads the id from the object's identity.
+    db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
 
 
 def _after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
+    messages = session.info.pop(_PENDING_KEY, None)
+    # The identity survives the commit's expiry (reading .id would need SQL, not allowed here).
+    ids = [inspect(m).identity[0] for m in messages or () if inspect(m).identity]
     if ids:
         from festival.mail.delivery import dispatch
 

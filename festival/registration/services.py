@@ -10,10 +10,11 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
-from festival.programme.models import Edition, Event, EventStatus
+from festival.programme.models import Event, EventStatus
 from festival.registration import notices, seats
 from festival.registration.clashes import check_clashes
 from festival.registration.inputs import (
@@ -36,7 +37,10 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
     :raises ValidationError: ``not_bookable``, ``several_editions``.
     """
     events = db.session.scalars(
-        select(Event).where(Event.id.in_(event_ids)).order_by(Event.id)
+        select(Event)
+        .where(Event.id.in_(event_ids))
+        .options(joinedload(Event.edition))
+        .order_by(Event.id)
     ).all()
     if len(events) != len(set(event_ids)):
         raise NotFoundError(
@@ -59,8 +63,7 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
             )
     if len({e.edition_id for e in events}) > 1:
         raise ValidationError(code="several_editions", field="bookings")
-    edition = db.session.get(Edition, events[0].edition_id)
-    if not edition.is_registration_open:
+    if not events[0].edition.is_registration_open:
         raise ConflictError(_l("Les inscriptions sont fermées."), code="registration_closed")
     return list(events)
 
@@ -150,12 +153,10 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         attendees=_attendees(data),
     )
     db.session.add(registration)
-    db.session.flush()
-    for attendee in registration.attendees:
+    for attendee in registration.attendees:  # issue_ticket flushes: ids exist from here on
         issue_ticket(attendee, registration.edition_id, now)
     for event in events:
         _book(registration.attendees, event, now, waitlist)
-    db.session.flush()
     notices.queue_confirmation(registration, now)
     registration.warnings = tuple(warnings)
     return registration
