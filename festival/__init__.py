@@ -37,11 +37,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     del extensions
 
-    from festival import cli, errors_http, models, security  # noqa: F401  (models: registry)
+    from festival import cli, errors_http, health, models, security  # noqa: F401
     from festival.accounts import access  # noqa: F401  (registers the user loader)
 
     i18n.init_app(app)
     errors_http.init_app(app)
+    health.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

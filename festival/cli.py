@@ -23,8 +23,13 @@ def init_db_command():
 
 
 @click.command("seed-demo")
-@click.option("--start", "start", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="First day of the two-day edition (default: the coming Saturday).")
+@click.option(
+    "--start",
+    "start",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day of the two-day edition (default: the coming Saturday).",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when a programme already exists.")
 def seed_demo_command(start, if_empty):
     """Load the Meltingpotch demo programme (two days, two venues)."""
@@ -74,6 +79,30 @@ def create_token_command(email, name):
     click.echo(token)
 
 
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False))
+def backup_command(destination):
+    """Take a consistent backup of the live database (default: instance/backups/)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from festival.backup import backup_database
+
+    if destination is None:
+        stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+        suffix = "sqlite3" if current_app.config["DATABASE_URL"].startswith("sqlite") else "pgdump"
+        destination = Path(current_app.instance_path) / "backups" / f"festival-{stamp}.{suffix}"
+    path = backup_database(current_app.config["DATABASE_URL"], Path(destination))
+    click.echo(f"Backup written to {path}")
+
+
 def init_app(app) -> None:
-    for command in (init_db_command, seed_demo_command, create_user_command, create_token_command):
+    for command in (
+        init_db_command,
+        seed_demo_command,
+        create_user_command,
+        create_token_command,
+        backup_command,
+    ):
         app.cli.add_command(command)
