@@ -72,8 +72,10 @@ def deliver_job(message_id: int) -> None:
 
 
 def _claim(session: Session, message_id: int, now: datetime) -> bool:
+    # A message never tried is due at once (its clock may be a test's or another host's).
+    due = (OutboxMessage.attempts == 0) | (OutboxMessage.next_attempt_at <= now)
     claimable = or_(
-        (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.PENDING) & due,
         (OutboxMessage.status == OutboxStatus.SENDING)
         & (OutboxMessage.claimed_at < now - STALE_CLAIM),
     )

@@ -121,8 +121,8 @@ def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool
 def _attendees(data: RegistrationInput) -> list[Attendee]:
     if data.group is not None:
         g = data.group
-        return [Attendee(name=g.name, group_size=g.size, adults=g.adults)]
-    return [Attendee(name=name) for name in data.attendees]
+        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
+    return [Attendee(name=name, bookings=[]) for name in data.attendees]
 
 
 def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -> Registration:
