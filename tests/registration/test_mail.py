@@ -176,3 +176,11 @@ class TestWithoutSmtp:
         db.session.expire_all()
         assert db.session.query(OutboxMessage).one().status == "sent"
         queue.delete(delete_jobs=True)
+
+
+def test_mail_retry_command_sends_what_is_due(runner, register, make_event):
+    register([make_event().id])
+    db.session.rollback()
+    result = runner.invoke(args=["mail-retry"])
+    assert result.exit_code == 0, result.output
+    assert "email(s) sent" in result.output
