@@ -14,7 +14,13 @@ KIND_LABELS = {
     "karaoke": _l("Karaoké"),
 }
 
+# Courses give a CEFR level (A0 is the usual name for "never studied it").
 LEVEL_LABELS = {
+    "A0": _l("A0 · grands débutants"),
+    "A1": _l("A1 · débutants"),
+    "A2": _l("A2 · élémentaire"),
+    "B1": _l("B1 · intermédiaire"),
+    "B2": _l("B2 · avancé"),
     "beginner": _l("Débutant"),
     "intermediate": _l("Intermédiaire"),
     "advanced": _l("Avancé"),
