@@ -16,7 +16,7 @@ from festival.programme.texts import (
     SOUND_LABELS,
     event_text_locale,
     label,
-    language_name,
+    language_name_with_locale,
     localized,
 )
 
@@ -25,6 +25,7 @@ from festival.programme.texts import (
 class LanguageView:
     code: str
     name: str
+    name_lang: str
     native_name: str
     direction: str
 
@@ -57,9 +58,11 @@ class EventView:
 
 
 def language_view(language: Language, locale: str) -> LanguageView:
+    name, name_lang = language_name_with_locale(language, locale)
     return LanguageView(
         code=language.code,
-        name=language_name(language, locale),
+        name=name,
+        name_lang=name_lang,
         native_name=language.native_name,
         direction=language.direction,
     )

@@ -65,16 +65,20 @@ def event_text_locale(event, locale: str) -> str:
     return locale if found else SOURCE_LOCALE
 
 
-def language_name(language, locale: str) -> str:
-    """Name a language in ``locale``: our own column, else CLDR's name, else the French one."""
+def language_name_with_locale(language, locale: str) -> tuple[str, str]:
+    """Name a language in ``locale`` (our column, else CLDR's), else in French; say which."""
     own = getattr(language, f"name_{locale}", None)
     if own:
-        return own
+        return own, locale
     try:
         cldr = Locale.parse(locale).languages.get(language.code.replace("-", "_").split("_")[0])
     except (ValueError, TypeError):
         cldr = None
-    return cldr or language.name_fr
+    return (cldr, locale) if cldr else (language.name_fr, SOURCE_LOCALE)
+
+
+def language_name(language, locale: str) -> str:
+    return language_name_with_locale(language, locale)[0]
 
 
 def label(labels: dict, value: str | None) -> str:

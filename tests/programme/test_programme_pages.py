@@ -196,3 +196,14 @@ def test_no_booking_link_when_registration_is_closed(client, programme):
     programme.edition.is_registration_open = False
     db.session.commit()
     assert "inscription?event" not in page(client, "/fr/evenements/langues-immigration")
+
+
+def test_language_without_an_arabic_name_is_named_in_french(
+    client, programme, make_event, make_language
+):
+    make_language("pcd", native_name="picard", name_fr="Picard (ch'ti)", name_en="Picard")
+    make_event(slug="picard", languages=("pcd",), venue=programme.escapade)
+    db.session.commit()
+    html = page(client, "/ar/langues")
+    assert '<bdi lang="fr">Picard (ch&#39;ti)</bdi>' in html
+    assert "البولندية" in html  # CLDR knows Polish in Arabic
