@@ -201,7 +201,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
         if redis_url:
             from redis import Redis
 
-            Redis.from_url(redis_url).delete("rq:queue:mail")
+            Redis.from_url(redis_url).delete("rq:queue:mail", "festival:mail:drain-queued")
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)
     return {
