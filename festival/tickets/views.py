@@ -1,5 +1,21 @@
-"""HTML views of the tickets feature."""
+"""HTML views of the tickets feature: the ticket PDF behind its secret link."""
 
-from flask import Blueprint
+from flask import Blueprint, Response, current_app
 
-bp = Blueprint("tickets", __name__)
+from festival.tickets import pdf_cache, services
+
+bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+
+@bp.get("/<token>.pdf")
+def pdf(token: str):
+    """Serve a ticket's PDF (rendered once per version, then from the cache)."""
+    ticket = services.ticket_by_pdf_token(token)
+    locale = services.ticket_locale(ticket, current_app.config["LOCALES"])
+    data = pdf_cache.cached_ticket_pdf(ticket, locale)
+    response = Response(data, mimetype="application/pdf")
+    # The link is a bearer secret and the PDF holds a name: keep it out of shared caches.
+    response.headers["Cache-Control"] = "private, no-store"
+    filename = f"meltingpotch-ticket-{ticket.id}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
