@@ -46,11 +46,6 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
-    if app.config["PDF_WARM_UP"] and not app.testing:
-        # Each worker process creates its app: fonts and CSS are loaded before any request.
-        from festival.tickets.pdf import warm_up
-
-        warm_up(app)
     return app
 
 

@@ -48,11 +48,6 @@ UNDO_MINUTES = 5
 # Personal data is purged this many days after the edition ends.
 PURGE_AFTER_DAYS = 90
 
-# Render a sample ticket PDF in create_app (not when TESTING): fonts, CSS and Arabic shaping are
-# loaded at start-up (~0.5-1 s), so no request pays a cold render (FESTIVAL_PDF_WARM_UP=false
-# spares that second to one-shot CLI commands).
-PDF_WARM_UP = True
-
 MAX_CONTENT_LENGTH = 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,25 +6,30 @@ only resource and it is inlined as a ``data:`` URI.
 
 Speed: one ``FontConfiguration`` and one pre-parsed stylesheet per process, reused by every
 render (a fresh configuration costs ~40% more). ``warm_up()`` pays the first-render cost (imports,
-font discovery, Arabic shaping) at start-up; ``create_app`` calls it unless TESTING or
-``PDF_WARM_UP`` is off. Rendering holds the GIL: scale with worker processes, not threads.
+font discovery, Arabic shaping) at start-up: gunicorn's ``post_worker_init`` calls it in every
+worker (``gunicorn.conf.py`` -> ``festival.warmup``). Rendering holds the GIL: scale with worker
+processes (gunicorn sync workers), not threads.
 """
 
+import contextlib
+import threading
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from flask import render_template
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from festival.extensions import db
-from festival.programme.models import Edition, Venue
+from festival.programme.models import Edition, Event, EventStatus, Venue
 from festival.programme.presenters import edition_dates, event_view
-from festival.programme.services import programme_venues
 from festival.programme.texts import localized
 from festival.registration.models import BookingStatus
 from festival.tickets import services as ticket_services
@@ -69,6 +74,7 @@ class _Renderer:
     """The per-process rendering state: fonts, the parsed stylesheet, the safe fetcher."""
 
     def __init__(self):
+        self.lock = threading.Lock()
         self.font_config = FontConfiguration()
         # data: only (the inlined QR); no file:, no http(s):, and no redirects (CVE-2025-68616).
         self.fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
@@ -79,18 +85,26 @@ class _Renderer:
         )
 
     def render(self, html: str) -> bytes:
-        document = HTML(string=html, url_fetcher=self.fetcher, base_url=None)
-        return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+        # One render at a time per process: the shared FontConfiguration (Pango, fontconfig)
+        # is not made for concurrent use, and threads gain nothing as rendering holds the GIL;
+        # it also leaves the GIL to other threads of a threaded server between renders.
+        with self.lock:
+            document = HTML(string=html, url_fetcher=self.fetcher, base_url=None)
+            return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
 
 
 _renderer: _Renderer | None = None
 _warmed = False
 
 
+_renderer_lock = threading.Lock()
+
+
 def _get_renderer() -> _Renderer:
     global _renderer
-    if _renderer is None:
-        _renderer = _Renderer()
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = _Renderer()
     return _renderer
 
 
@@ -109,9 +123,9 @@ def direction_of(text: str) -> str:
     return "ltr"
 
 
-def group_short_code(short_code: str) -> str:
-    """Write a short code in groups of three, easier to read out and to type."""
-    return "-".join(short_code[i : i + 3] for i in range(0, len(short_code), 3))
+@lru_cache(maxsize=8)
+def _page_direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
 
 
 def render_pages(pages: list[TicketPage], locale: str) -> bytes:
@@ -122,7 +136,7 @@ def render_pages(pages: list[TicketPage], locale: str) -> bytes:
             pages=pages,
             qr_uris=[qr_data_uri(page.code) for page in pages],
             locale=locale,
-            direction="rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr",
+            direction=_page_direction(locale),
             title=gettext("Billet"),
             dir_of=direction_of,
         )
@@ -136,13 +150,15 @@ def render_tickets_pdf(tickets, locale: str) -> bytes:
 
 def ticket_page(ticket, locale: str) -> TicketPage:
     """Collect what a ticket's page prints, localized, from the models."""
+    # The ticket's own session: the mail worker renders tickets outside db.session.
+    session = object_session(ticket) or db.session
     attendee = ticket.attendee
-    edition = db.session.get(Edition, ticket.edition_id)
+    edition = session.get(Edition, ticket.edition_id)
     bookings = [b for b in attendee.bookings if b.status != BookingStatus.CANCELLED]
     bookings.sort(key=lambda b: b.event.starts_at)
     with force_locale(locale):
         items = tuple(_booked_item(b, locale) for b in bookings)
-        venues = tuple(_venue_info(v, locale) for v in programme_venues(edition))
+        venues = tuple(_venue_info(v, locale) for v in _edition_venues(session, edition.id))
         dates = edition_dates(edition)
     return TicketPage(
         name=attendee.name,
@@ -150,7 +166,7 @@ def ticket_page(ticket, locale: str) -> TicketPage:
         festival=edition.name,
         dates=dates,
         code=ticket_services.code_for(ticket),
-        short_code=group_short_code(ticket.short_code),
+        short_code=ticket_services.group_short_code(ticket.short_code),
         items=items,
         venues=venues,
     )
@@ -172,6 +188,14 @@ def _booked_item(booking, locale: str) -> BookedItem:
     )
 
 
+def _edition_venues(session, edition_id: int) -> list[Venue]:
+    """Venues with a scheduled item of the edition, as ``programme_venues`` (in ``session``)."""
+    used = select(Event.venue_id).where(
+        Event.edition_id == edition_id, Event.status == EventStatus.SCHEDULED
+    )
+    return list(session.scalars(select(Venue).where(Venue.id.in_(used)).order_by(Venue.id)))
+
+
 def _venue_info(venue: Venue, locale: str) -> VenueInfo:
     flags = (
         (venue.is_step_free, gettext("Accès de plain-pied")),
@@ -187,10 +211,11 @@ def _venue_info(venue: Venue, locale: str) -> VenueInfo:
     return VenueInfo(name=venue.name, address=address, notes=tuple(notes))
 
 
-def warm_up(app) -> None:
+def warm_up(app=None) -> None:
     """Pay the first render's cost (fonts, CSS, shaping) at start-up, not in a request.
 
-    Once per process: the renderer it warms is per process too.
+    Called by gunicorn's ``post_worker_init`` (``festival.warmup``) in each worker process,
+    inside an app context; once per process, as the renderer it warms is per process.
     """
     global _warmed
     if _warmed:
@@ -205,7 +230,7 @@ def warm_up(app) -> None:
         items=(BookedItem("", "10:00", "Atelier", "Escapade", "", False, ()),),
         venues=(VenueInfo("Escapade", "", ()),),
     )
-    with app.app_context():
+    with app.app_context() if app is not None else contextlib.nullcontext():
         for locale in ("fr", "ar"):
             render_pages([sample], locale)
     _warmed = True

@@ -33,17 +33,22 @@ def cached_ticket_pdf(ticket, locale: str) -> bytes:
     """Give the PDF of one ticket in ``locale``, rendering it only if not cached yet."""
     from festival.tickets import pdf  # WeasyPrint is heavy: only for processes that render
 
-    page = pdf.ticket_page(ticket, locale)
+    return cached_page_pdf(ticket.id, ticket.version, pdf.ticket_page(ticket, locale), locale)
+
+
+def cached_page_pdf(ticket_id: int, version: int, page, locale: str) -> bytes:
+    """Give the PDF of a ticket page already read from the database (no SQL here)."""
+    from festival.tickets import pdf
+
     directory = cache_directory()
-    prefix = f"{ticket.id}-v{ticket.version}-{locale}-"
-    path = directory / f"{prefix}{_digest(page)}.pdf"
+    path = directory / f"{ticket_id}-v{version}-{locale}-{_digest(page)}.pdf"
     try:
         return path.read_bytes()
     except FileNotFoundError:
         pass
     data = pdf.render_pages([page], locale)
     _write_atomically(path, data)
-    for stale in directory.glob(f"{ticket.id}-*-{locale}-*.pdf"):
+    for stale in directory.glob(f"{ticket_id}-*-{locale}-*.pdf"):
         if stale != path:
             stale.unlink(missing_ok=True)
     return data

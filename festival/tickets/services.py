@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from festival.errors import ConflictError, NotFoundError
 from festival.extensions import db
@@ -25,6 +26,11 @@ def new_short_code() -> str:
 def normalise_short_code(text: str) -> str:
     """Accept what people type: lower case, spaces or dashes between the groups."""
     return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def group_short_code(short_code: str) -> str:
+    """Write a short code in groups of three (ABC-DEF-GHJ), easier to read out and type."""
+    return "-".join(short_code[i : i + 3] for i in range(0, len(short_code), 3))
 
 
 def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
@@ -80,8 +86,10 @@ def valid_days_mask(edition) -> int:
 
 def code_for(ticket: Ticket) -> str:
     """Sign the ticket's current version into the code its QR carries."""
-    key_id, private_key = active_signing_key(ticket.edition_id)
-    edition = db.session.get(Edition, ticket.edition_id)
+    # The ticket's own session: the mail worker renders tickets outside db.session.
+    session = object_session(ticket) or db.session
+    key_id, private_key = active_signing_key(ticket.edition_id, session)
+    edition = session.get(Edition, ticket.edition_id)
     claim = codes.TicketClaim(
         key_id=key_id,
         edition_id=ticket.edition_id,

@@ -1,8 +1,12 @@
 """HTML views of the tickets feature: the ticket PDF behind its secret link."""
 
 from flask import Blueprint, Response, current_app
+from markupsafe import Markup
 
-from festival.tickets import pdf_cache, services
+from festival.tickets import attachments, pdf_cache, services
+from festival.tickets.qr import qr_svg
+
+del attachments  # imported for its side effect: the confirmation email carries the PDFs
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
@@ -19,3 +23,14 @@ def pdf(token: str):
     filename = f"meltingpotch-ticket-{ticket.id}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@bp.app_template_global()
+def ticket_qr_svg(ticket) -> Markup:
+    """The ticket's QR as inline SVG for pages (built from [A-Z2-7] only: safe markup)."""
+    return Markup(qr_svg(services.code_for(ticket)))  # noqa: S704
+
+
+@bp.app_template_global()
+def ticket_short_code(ticket) -> str:
+    return services.group_short_code(ticket.short_code)

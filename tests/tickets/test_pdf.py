@@ -1,8 +1,8 @@
 """Ticket PDFs: the QR reads back, the page speaks the attendee's language."""
 
-from festival.tickets.pdf import direction_of, group_short_code, render_tickets_pdf
+from festival.tickets.pdf import direction_of, render_tickets_pdf
 from festival.tickets.qr import qr_matrix
-from festival.tickets.services import code_for
+from festival.tickets.services import code_for, group_short_code
 
 
 def test_the_qr_in_the_pdf_reads_back_as_the_issued_code(make_ticket, read_qr, pdf_text):
@@ -61,3 +61,15 @@ def test_direction_follows_the_first_strong_character():
     assert direction_of("1 rue du Festival") == "ltr"
     assert direction_of("12 شارع") == "rtl"
     assert direction_of("123") == "ltr"
+
+
+def test_the_worker_warm_up_renders_once_per_process(app, monkeypatch):
+    from festival import warmup
+    from festival.tickets import pdf
+
+    renders = []
+    monkeypatch.setattr(pdf, "_warmed", False)
+    monkeypatch.setattr(pdf, "render_pages", lambda pages, locale: renders.append(locale))
+    warmup.warm_up(app)  # what gunicorn's post_worker_init calls
+    warmup.warm_up(app)
+    assert renders == ["fr", "ar"]
