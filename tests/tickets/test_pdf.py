@@ -73,3 +73,23 @@ def test_the_worker_warm_up_renders_once_per_process(app, monkeypatch):
     warmup.warm_up(app)  # what gunicorn's post_worker_init calls
     warmup.warm_up(app)
     assert renders == ["fr", "ar"]
+
+
+def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
+    make_ticket, make_event, edition, venue, pdf_text
+):
+    notes = "Coussins et chaises. Espace au rez-de-chaussée, ascenseur pour l'étage. " * 2
+    events = [
+        make_event(
+            edition=edition,
+            venue=venue,
+            title=f"Les langues de l'immigration dans le bassin minier {n}",
+            room="Salle de conférence",
+            is_lsf_interpreted=True,
+            is_easy_read=True,
+            accessibility_notes_fr=notes,
+        )
+        for n in range(3)
+    ]
+    ticket = make_ticket(name="فاطمة الزهراء بنعلي", locale="ar", events=events)
+    assert len(pdf_text(render_tickets_pdf([ticket], "ar"))) == 1
