@@ -11,8 +11,9 @@ from festival.tickets.models import SigningKey
 _RAW = {"encoding": serialization.Encoding.Raw, "format": serialization.PublicFormat.Raw}
 
 
-def create_signing_key(edition_id: int) -> SigningKey:
+def create_signing_key(edition_id: int, session=None) -> SigningKey:
     """Make a new key for the edition; it signs every code issued from now on."""
+    session = session or db.session
     private = Ed25519PrivateKey.generate()
     key = SigningKey(
         edition_id=edition_id,
@@ -23,21 +24,25 @@ def create_signing_key(edition_id: int) -> SigningKey:
         ),
         public_key=private.public_key().public_bytes(**_RAW),
     )
-    db.session.add(key)
-    db.session.flush()
+    session.add(key)
+    session.flush()
     return key
 
 
-def active_signing_key(edition_id: int) -> tuple[int, Ed25519PrivateKey]:
-    """Give the newest unretired key of the edition, creating the first one on first use."""
-    key = db.session.scalars(
+def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519PrivateKey]:
+    """Give the newest unretired key of the edition, creating the first one on first use.
+
+    ``session``: the caller's, when not Flask-SQLAlchemy's (the mail worker's own session).
+    """
+    session = session or db.session
+    key = session.scalars(
         select(SigningKey)
         .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
         .order_by(SigningKey.id.desc())
         .limit(1)
     ).first()
     if key is None:
-        key = create_signing_key(edition_id)
+        key = create_signing_key(edition_id, session)
     return key.id, Ed25519PrivateKey.from_private_bytes(key.private_key)
 
 

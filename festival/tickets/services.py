@@ -3,9 +3,14 @@
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
+from festival.errors import ConflictError, NotFoundError
 from festival.extensions import db
 from festival.programme.models import Edition
-from festival.tickets import codes
+from festival.tickets import codes, pdf_cache
 from festival.tickets.keys import active_signing_key
 from festival.tickets.models import Ticket, TicketStatus
 
@@ -23,8 +28,16 @@ def normalise_short_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+def group_short_code(short_code: str) -> str:
+    """Write a short code in groups of three (ABC-DEF-GHJ), easier to read out and type."""
+    return "-".join(short_code[i : i + 3] for i in range(0, len(short_code), 3))
+
+
 def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
     """Give ``attendee`` its ticket (one per attendee or group)."""
+    # Create the edition's first key now, in this write transaction, so that GET requests
+    # showing the code (manage page, PDF) never have to write.
+    active_signing_key(edition_id)
     ticket = Ticket(
         attendee=attendee,
         edition_id=edition_id,
@@ -40,18 +53,28 @@ def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
 
 
 def reissue_ticket(ticket: Ticket) -> Ticket:
-    """Bump the version after a change to what it admits: every older code is revoked."""
+    """Bump the version after a change to what it admits: every older code is revoked.
+
+    :raises ConflictError: ``ticket_cancelled``.
+    """
+    if ticket.status == TicketStatus.CANCELLED:
+        raise ConflictError(_l("Ce billet est annulé."), code="ticket_cancelled")
     ticket.version += 1
     ticket.pdf_token = secrets.token_urlsafe(32)
     db.session.flush()
+    # The old PDFs carry a revoked code: never serve them again.
+    pdf_cache.purge_pdf_cache(ticket.id)
     return ticket
 
 
 def cancel_ticket(ticket: Ticket) -> Ticket:
     """Cancel the ticket; its code is revoked (the version bump lists it as revoked)."""
+    if ticket.status == TicketStatus.CANCELLED:
+        return ticket  # already revoked: cancelling twice changes nothing
     ticket.status = TicketStatus.CANCELLED
     ticket.version += 1
     db.session.flush()
+    pdf_cache.purge_pdf_cache(ticket.id)
     return ticket
 
 
@@ -63,8 +86,10 @@ def valid_days_mask(edition) -> int:
 
 def code_for(ticket: Ticket) -> str:
     """Sign the ticket's current version into the code its QR carries."""
-    key_id, private_key = active_signing_key(ticket.edition_id)
-    edition = db.session.get(Edition, ticket.edition_id)
+    # The ticket's own session: the mail worker renders tickets outside db.session.
+    session = object_session(ticket) or db.session
+    key_id, private_key = active_signing_key(ticket.edition_id, session)
+    edition = session.get(Edition, ticket.edition_id)
     claim = codes.TicketClaim(
         key_id=key_id,
         edition_id=ticket.edition_id,
@@ -73,3 +98,23 @@ def code_for(ticket: Ticket) -> str:
         valid_days=valid_days_mask(edition),
     )
     return codes.encode(claim, private_key)
+
+
+def ticket_by_pdf_token(token: str) -> Ticket:
+    """Find the valid ticket a PDF link names.
+
+    :raises NotFoundError: ``not_found`` for an unknown token or a cancelled ticket (the link
+        of a cancelled ticket is dead, as its code).
+    """
+    ticket = None
+    if isinstance(token, str) and 0 < len(token) <= 64:
+        ticket = db.session.scalar(select(Ticket).where(Ticket.pdf_token == token))
+    if ticket is None or ticket.status == TicketStatus.CANCELLED:
+        raise NotFoundError()
+    return ticket
+
+
+def ticket_locale(ticket: Ticket, locales) -> str:
+    """The language of the ticket's registration, if the site offers it, else French."""
+    locale = ticket.attendee.registration.locale
+    return locale if locale in locales else "fr"

@@ -1,0 +1,236 @@
+"""Ticket PDFs: one page per attendee or group, in the attendee's language, with the QR.
+
+Safety: templates get plain values (the dataclasses below), Jinja autoescapes them, and
+WeasyPrint loads nothing but ``data:`` URIs (no files, no network, no redirects): the QR is the
+only resource and it is inlined as a ``data:`` URI.
+
+Speed: one ``FontConfiguration`` and one pre-parsed stylesheet per process, reused by every
+render (a fresh configuration costs ~40% more). ``warm_up()`` pays the first-render cost (imports,
+font discovery, Arabic shaping) at start-up: gunicorn's ``post_worker_init`` calls it in every
+worker (``gunicorn.conf.py`` -> ``festival.warmup``). Rendering holds the GIL: scale with worker
+processes (gunicorn sync workers), not threads.
+"""
+
+import contextlib
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from flask import render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from festival.extensions import db
+from festival.programme.models import Edition, Event, EventStatus, Venue
+from festival.programme.presenters import edition_dates, event_view
+from festival.programme.texts import localized
+from festival.registration.models import BookingStatus
+from festival.tickets import services as ticket_services
+from festival.tickets.qr import qr_data_uri
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "tickets-pdf.css"
+
+
+@dataclass(frozen=True)
+class BookedItem:
+    day: str
+    time: str
+    title: str
+    venue: str
+    room: str
+    is_waitlisted: bool
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    name: str
+    address: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """Every value printed on a ticket page, already localized; nothing else reaches HTML."""
+
+    name: str
+    group_size: int | None  # None for one person
+    festival: str
+    dates: str
+    code: str
+    short_code: str  # grouped for reading: ABC-DEF-GHJ
+    items: tuple[BookedItem, ...]
+    venues: tuple[VenueInfo, ...]
+
+
+class _Renderer:
+    """The per-process rendering state: fonts, the parsed stylesheet, the safe fetcher."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.font_config = FontConfiguration()
+        # data: only (the inlined QR); no file:, no http(s):, and no redirects (CVE-2025-68616).
+        self.fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+        self.stylesheet = CSS(
+            string=STYLESHEET.read_text(encoding="utf-8"),
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+        )
+
+    def render(self, html: str) -> bytes:
+        # One render at a time per process: the shared FontConfiguration (Pango, fontconfig)
+        # is not made for concurrent use, and threads gain nothing as rendering holds the GIL;
+        # it also leaves the GIL to other threads of a threaded server between renders.
+        with self.lock:
+            document = HTML(string=html, url_fetcher=self.fetcher, base_url=None)
+            return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+
+
+_renderer: _Renderer | None = None
+_warmed = False
+
+
+_renderer_lock = threading.Lock()
+
+
+def _get_renderer() -> _Renderer:
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = _Renderer()
+    return _renderer
+
+
+def direction_of(text: str) -> str:
+    """Give the direction of ``text`` from its first strong character (HTML's dir=auto).
+
+    WeasyPrint does not implement dir=auto: a Latin address inside an Arabic page would have
+    its leading house number moved to the end.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+@lru_cache(maxsize=8)
+def _page_direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+def render_pages(pages: list[TicketPage], locale: str) -> bytes:
+    """Lay out ``pages`` in ``locale`` and give the PDF bytes."""
+    with force_locale(locale):
+        html = render_template(
+            "tickets/pdf.html",
+            pages=pages,
+            qr_uris=[qr_data_uri(page.code) for page in pages],
+            locale=locale,
+            direction=_page_direction(locale),
+            title=gettext("Billet"),
+            dir_of=direction_of,
+        )
+    return _get_renderer().render(html)
+
+
+def render_tickets_pdf(tickets, locale: str) -> bytes:
+    """Render the tickets, one page each, in ``locale`` (uncached; see ``pdf_cache``)."""
+    return render_pages([ticket_page(ticket, locale) for ticket in tickets], locale)
+
+
+def ticket_page(ticket, locale: str) -> TicketPage:
+    """Collect what a ticket's page prints, localized, from the models."""
+    # The ticket's own session: the mail worker renders tickets outside db.session.
+    session = object_session(ticket) or db.session
+    attendee = ticket.attendee
+    edition = session.get(Edition, ticket.edition_id)
+    bookings = [b for b in attendee.bookings if b.status != BookingStatus.CANCELLED]
+    bookings.sort(key=lambda b: b.event.starts_at)
+    with force_locale(locale):
+        items = tuple(_booked_item(b, locale) for b in bookings)
+        venues = tuple(_venue_info(v, locale) for v in _edition_venues(session, edition.id))
+        dates = edition_dates(edition)
+    return TicketPage(
+        name=attendee.name,
+        group_size=attendee.group_size if attendee.group_size > 1 else None,
+        festival=edition.name,
+        dates=dates,
+        code=ticket_services.code_for(ticket),
+        short_code=ticket_services.group_short_code(ticket.short_code),
+        items=items,
+        venues=venues,
+    )
+
+
+def _booked_item(booking, locale: str) -> BookedItem:
+    view = event_view(booking.event, locale)
+    notes = list(view.accessibility)
+    if view.sound:
+        notes.append(view.sound)
+    return BookedItem(
+        day=view.day_label,
+        time=f"{view.starts} – {view.ends}",
+        title=view.title,
+        venue=view.venue.name,
+        room=view.room,
+        is_waitlisted=booking.status == BookingStatus.WAITLISTED,
+        notes=tuple(notes),
+    )
+
+
+def _edition_venues(session, edition_id: int) -> list[Venue]:
+    """Venues with a scheduled item of the edition, as ``programme_venues`` (in ``session``)."""
+    used = select(Event.venue_id).where(
+        Event.edition_id == edition_id, Event.status == EventStatus.SCHEDULED
+    )
+    return list(session.scalars(select(Venue).where(Venue.id.in_(used)).order_by(Venue.id)))
+
+
+def _venue_info(venue: Venue, locale: str) -> VenueInfo:
+    flags = (
+        (venue.is_step_free, gettext("Accès de plain-pied")),
+        (venue.has_hearing_loop, gettext("Boucle magnétique")),
+        (venue.has_seating, gettext("Places assises")),
+        (venue.has_accessible_toilets, gettext("Toilettes accessibles")),
+    )
+    notes = [label for present, label in flags if present]
+    if text := localized(venue, "accessibility_notes", locale):
+        notes.append(text)
+    city = f"{venue.postal_code} {venue.city}".strip()
+    address = ", ".join(part for part in (venue.address, city) if part)
+    return VenueInfo(name=venue.name, address=address, notes=tuple(notes))
+
+
+def warm_up(app=None) -> None:
+    """Pay the first render's cost (fonts, CSS, shaping) at start-up, not in a request.
+
+    Called by gunicorn's ``post_worker_init`` (``festival.warmup``) in each worker process,
+    inside an app context; once per process, as the renderer it warms is per process.
+    """
+    global _warmed
+    if _warmed:
+        return
+    sample = TicketPage(
+        name="Échauffement مرحبا",
+        group_size=2,
+        festival="Meltingpotch",
+        dates="",
+        code="A" * 120,
+        short_code="ABC-DEF-GHJ",
+        items=(BookedItem("", "10:00", "Atelier", "Escapade", "", False, ()),),
+        venues=(VenueInfo("Escapade", "", ()),),
+    )
+    with app.app_context() if app is not None else contextlib.nullcontext():
+        for locale in ("fr", "ar"):
+            render_pages([sample], locale)
+    _warmed = True

@@ -1,0 +1,95 @@
+"""Ticket PDFs: the QR reads back, the page speaks the attendee's language."""
+
+from festival.tickets.pdf import direction_of, render_tickets_pdf
+from festival.tickets.qr import qr_matrix
+from festival.tickets.services import code_for, group_short_code
+
+
+def test_the_qr_in_the_pdf_reads_back_as_the_issued_code(make_ticket, read_qr, pdf_text):
+    ticket = make_ticket(name="Zofia Nowak")
+    data = render_tickets_pdf([ticket], "fr")
+    code = code_for(ticket)
+    assert read_qr(data) == [[code]]
+    assert qr_matrix(code).version <= 6
+    text = pdf_text(data)[0]
+    assert "Zofia Nowak" in text
+    assert group_short_code(ticket.short_code) in text
+    assert "Premiers pas en polonais" in text
+    assert "imprimé ou sur l'écran" in text
+    assert "1 rue du Festival, 62110 Hénin-Beaumont" in text
+    assert "samedi 17 mai 2031" in text and "10:00" in text  # 08:00 UTC, Paris summer time
+
+
+def test_one_page_per_ticket_each_with_its_own_qr(make_ticket, read_qr, pdf_text):
+    tickets = [make_ticket(name=f"Personne {n}") for n in range(3)]
+    data = render_tickets_pdf(tickets, "fr")
+    assert read_qr(data) == [[code_for(t)] for t in tickets]
+    assert [f"Personne {n}" in text for n, text in enumerate(pdf_text(data))] == [True] * 3
+
+
+def test_an_english_page(make_ticket, pdf_text):
+    ticket = make_ticket(name="Jane Doe", locale="en")
+    text = pdf_text(render_tickets_pdf([ticket], "en"))[0]
+    assert "Jane Doe" in text
+    assert "Show this ticket at the entrance, printed or on your phone screen." in text
+    assert "Saturday, May 17, 2031" in text
+    assert "Lift on the left of the reception." in text  # the venue's English notes
+
+
+def test_an_arabic_page_right_to_left(make_ticket, read_qr, pdf_text):
+    ticket = make_ticket(name="فاطمة الزهراء", locale="ar")
+    data = render_tickets_pdf([ticket], "ar")
+    text = pdf_text(data)[0]
+    assert "فاطمة" in text
+    assert "التذكرة" in text or "تذكرة" in text
+    assert "السبت" in text  # Saturday, formatted by CLDR for Arabic
+    assert read_qr(data) == [[code_for(ticket)]]
+
+
+def test_a_group_page_shows_its_head_count_and_waitlisted_items(
+    make_ticket, make_event, edition, venue, pdf_text
+):
+    course = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
+    ticket = make_ticket(name="CM2 Jean Macé", group_size=24, events=[course], waitlisted=[course])
+    text = pdf_text(render_tickets_pdf([ticket], "fr"))[0]
+    assert "Groupe de 24 personnes" in text
+    assert "liste d'attente" in text
+    assert "Salle 2" in text
+
+
+def test_direction_follows_the_first_strong_character():
+    assert direction_of("1 rue du Festival") == "ltr"
+    assert direction_of("12 شارع") == "rtl"
+    assert direction_of("123") == "ltr"
+
+
+def test_the_worker_warm_up_renders_once_per_process(app, monkeypatch):
+    from festival import warmup
+    from festival.tickets import pdf
+
+    renders = []
+    monkeypatch.setattr(pdf, "_warmed", False)
+    monkeypatch.setattr(pdf, "render_pages", lambda pages, locale: renders.append(locale))
+    warmup.warm_up(app)  # what gunicorn's post_worker_init calls
+    warmup.warm_up(app)
+    assert renders == ["fr", "ar"]
+
+
+def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
+    make_ticket, make_event, edition, venue, pdf_text
+):
+    notes = "Coussins et chaises. Espace au rez-de-chaussée, ascenseur pour l'étage. " * 2
+    events = [
+        make_event(
+            edition=edition,
+            venue=venue,
+            title=f"Les langues de l'immigration dans le bassin minier {n}",
+            room="Salle de conférence",
+            is_lsf_interpreted=True,
+            is_easy_read=True,
+            accessibility_notes_fr=notes,
+        )
+        for n in range(3)
+    ]
+    ticket = make_ticket(name="فاطمة الزهراء بنعلي", locale="ar", events=events)
+    assert len(pdf_text(render_tickets_pdf([ticket], "ar"))) == 1
