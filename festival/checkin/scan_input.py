@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from festival.checkin.cache import device_id as cached_device_id
 from festival.checkin.devices import device_for
 from festival.checkin.services import ScanRequest
 from festival.checkin.walkins import WalkInRequest
@@ -53,9 +54,7 @@ def device_id_for(data: dict, user, now: datetime, cache: dict) -> int | None:
     name = device.get("name") or ""
     if not isinstance(name, str):
         raise ValidationError(_l("Appareil mal décrit."), field="device")
-    if device["id"] not in cache:
-        cache[device["id"]] = device_for(device["id"], name[:80], user.id, now)
-    return cache[device["id"]]
+    return cached_device_id(device["id"], lambda: device_for(device["id"], name[:80], user.id, now))
 
 
 def _scanned_at(data: dict) -> datetime | None:
@@ -88,15 +87,18 @@ def scan_request(data, user, now: datetime, devices: dict, allow_short_code: boo
     offline = data.get("offline", False)
     if not isinstance(offline, bool):
         raise ValidationError(_l("« offline » doit valoir true ou false."), field="offline")
+    checkpoint_id = _int(data, "checkpoint_id", _l("Point de contrôle manquant."))
+    nonce, scanned_at = nonce_of(data), _scanned_at(data)
     return ScanRequest(
         code=code,
-        checkpoint_id=_int(data, "checkpoint_id", _l("Point de contrôle manquant.")),
-        nonce=nonce_of(data),
+        checkpoint_id=checkpoint_id,
+        nonce=nonce,
         user_id=user.id,
+        # Last: nothing may fail after the upsert (a batch savepoint would undo a cached row).
         device_id=device_id_for(data, user, now, devices),
         direction=direction,
         offline=offline,
-        scanned_at=_scanned_at(data),
+        scanned_at=scanned_at,
         allow_short_code=allow_short_code,
     )
 

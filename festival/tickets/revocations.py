@@ -20,14 +20,21 @@ class ClaimStatus(enum.StrEnum):
     UNKNOWN = "unknown"  # no such ticket in that edition
 
 
+def claim_status(claim: TicketClaim, ticket) -> ClaimStatus:
+    """Say whether a verified claim still holds for ``ticket`` (a Ticket or a row with its
+    ``edition_id``, ``version`` and ``status``; None when no such ticket)."""
+    if ticket is None or ticket.edition_id != claim.edition_id:
+        return ClaimStatus.UNKNOWN
+    if ticket.status != TicketStatus.VALID or ticket.version != claim.ticket_version:
+        return ClaimStatus.REVOKED
+    return ClaimStatus.VALID
+
+
 def ticket_from_claim(claim: TicketClaim) -> tuple[Ticket | None, ClaimStatus]:
     """Give the ticket a verified claim names, and whether the claim still holds."""
     ticket = db.session.get(Ticket, claim.ticket_id)
-    if ticket is None or ticket.edition_id != claim.edition_id:
-        return None, ClaimStatus.UNKNOWN
-    if ticket.status != TicketStatus.VALID or ticket.version != claim.ticket_version:
-        return ticket, ClaimStatus.REVOKED
-    return ticket, ClaimStatus.VALID
+    status = claim_status(claim, ticket)
+    return (None if status == ClaimStatus.UNKNOWN else ticket), status
 
 
 def revocation_list(edition_id: int) -> list[dict]:

@@ -21,11 +21,14 @@ def volunteer(make_user):
     return make_user("volunteer@example.org", "volunteer")
 
 
-@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
-def test_login_page_in_each_language(client, app, lang):
+@pytest.mark.parametrize(
+    "lang, button", [("fr", "Se connecter"), ("en", "Sign in"), ("ar", "تسجيل الدخول")]
+)
+def test_login_page_in_each_language(client, app, lang, button):
     page = client.get(f"/{lang}/login")
     assert page.status_code == 200
-    assert f'lang="{lang}"' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert f'lang="{lang}"' in html and button in html
 
 
 def test_plain_login_redirects_to_a_language(client, app):
