@@ -29,7 +29,7 @@ def _short_code_allowed(data, user) -> bool:
         return True
     if limiter.limiter.hit(SHORT_CODE_LIMIT, "short-code", str(user.id)):
         return True
-    raise DomainError(code="rate_limited", status=429)
+    raise DomainError(scan_input.SHORT_CODE_RATE_LIMITED, code="rate_limited", status=429)
 
 
 def _one_scan(data, user, now, devices) -> dict:

@@ -82,5 +82,15 @@ def public_keys(edition_id: int) -> dict:
 
 
 def device_id(public_id: str, load) -> int:
-    """Give the device's row id; ``load`` upserts it (and its last-seen time) once per TTL."""
-    return _cached("device", public_id, load)
+    """Give the device's row id; ``load`` upserts it (and its last-seen time) once per TTL.
+
+    A device created by this request is not cached: its row would vanish if the request rolled
+    back, and a cached id of a missing row would break the next scans.
+    """
+    found = _cached("device", public_id, lambda: None)
+    if found is not None:
+        return found
+    row_id, is_new = load()
+    if not is_new:
+        _cached("device", public_id, lambda: row_id)
+    return row_id

@@ -14,6 +14,7 @@ from festival.errors import ValidationError
 NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 MAX_CODE_LENGTH = 200
+SHORT_CODE_RATE_LIMITED = _l("Trop de codes tapés : attendez une minute avant de réessayer.")
 
 
 def _int(data: dict, key: str, message) -> int:

@@ -133,3 +133,19 @@ def test_openapi_lists_the_checkin_routes(client, app):
     assert {"/checkins", "/checkins/batch", "/offline-pack", "/stats/attendance"} <= set(
         document["paths"]
     )
+
+
+class TestShortCodeLimit:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_typed_short_codes_are_rate_limited(self, api, fest, make_ticket):
+        ticket, _ = make_ticket()
+        statuses = [
+            api(
+                "POST", "/checkins", _scan(fest, "WRONG" + f"{i:04d}", nonce=f"short-{i:06d}")
+            ).status_code
+            for i in range(31)
+        ]
+        assert statuses[:30] == [200] * 30 and statuses[30] == 429
