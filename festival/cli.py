@@ -97,8 +97,18 @@ def backup_command(destination):
     click.echo(f"Backup written to {path}")
 
 
+@click.command("mail-retry")
+def mail_retry_command():
+    """Send the emails that are due again (after an SMTP failure); run it from cron."""
+    from festival.mail.delivery import deliver_due
+    from festival.registration import notices  # noqa: F401  (registers the renderers)
+
+    click.echo(f"{deliver_due(utcnow())} email(s) sent.")
+
+
 def init_app(app) -> None:
     for command in (
+        mail_retry_command,
         init_db_command,
         seed_demo_command,
         create_user_command,

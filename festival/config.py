@@ -41,6 +41,8 @@ WALKING_MINUTES = 10
 # Attendees one registration may hold (a family); groups use a head count instead.
 MAX_ATTENDEES = 10
 MAX_GROUP_SIZE = 60
+# Flask-Limiter limits per client on the registration form and API POSTs.
+REGISTRATION_RATE_LIMIT = "20/minute;300/hour"
 # An undo of a scan is allowed for this long.
 UNDO_MINUTES = 5
 # Personal data is purged this many days after the edition ends.

@@ -2,7 +2,7 @@
 
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from festival.errors import DomainError
 
@@ -52,6 +52,11 @@ def init_app(app) -> None:
     def handle_domain_error(error: DomainError):
         body = error.to_dict()
         return error_response(error.status, body.pop("code"), body.pop("message"), **body)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        # Raised before routing: no URL can be built, so no page can be rendered.
+        return "Bad host", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

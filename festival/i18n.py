@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 FEATURES_WITH_CATALOGS = (
     "translations",
@@ -52,6 +52,9 @@ def localized_blueprint(name: str, import_name: str, **kwargs) -> Blueprint:
         if lang not in current_app.config["LOCALES"]:
             abort(404)
         g.lang = lang
+        # Flask-Babel caches the locale on g, which outlives a request when an app context was
+        # already pushed (tests, CLI): the URL must win over a locale cached earlier.
+        refresh()
 
     return bp
 
@@ -65,7 +68,10 @@ def language_switch_links() -> list[dict]:
     for code in current_app.config["LOCALES"]:
         locale = Locale.parse(code)
         if is_localized:
-            href = url_for(endpoint, **{**args, "lang": code, **request.args.to_dict()})
+            # Keep the query string (filters), every value of it, but never let it pick the
+            # locale: the link's own code wins.
+            query = request.args.to_dict(flat=False)
+            href = url_for(endpoint, **{**query, **args, "lang": code})
         else:
             href = url_for("programme.home", lang=code)
         links.append(

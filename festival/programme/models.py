@@ -69,7 +69,9 @@ class Venue(db.Model):
     accessibility_notes_fr: Mapped[str] = mapped_column(Text, default="")
     accessibility_notes_en: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),)
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
 
 
 class Language(db.Model):
@@ -121,8 +123,11 @@ class Event(db.Model):
 
     edition: Mapped[Edition] = relationship()
     venue: Mapped[Venue] = relationship()
+    # Main language first (position, set by the loader); the code breaks ties so that lists
+    # assigned through the relationship (position 0 each) come out the same on every engine.
     languages: Mapped[list[Language]] = relationship(
-        secondary=event_language, order_by=event_language.c.position
+        secondary=event_language,
+        order_by=(event_language.c.position, event_language.c.language_code),
     )
     translations: Mapped[list["EventTranslation"]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
@@ -141,7 +146,9 @@ class Event(db.Model):
             name="kind_known",
         ),
         CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
-        CheckConstraint("NOT booking_required OR capacity IS NOT NULL", name="booking_has_capacity"),
+        CheckConstraint(
+            "NOT booking_required OR capacity IS NOT NULL", name="booking_has_capacity"
+        ),
         Index("ix_event_edition_starts", "edition_id", "starts_at"),
     )
 

@@ -38,6 +38,11 @@ class Registration(db.Model):
         back_populates="registration", cascade="all, delete-orphan", order_by="Attendee.id"
     )
 
+    # Warnings of the last register/book_more call (e.g. a tight walk between venues); not stored.
+    warnings: tuple = ()
+    # Ticket codes signed by register (ticket id -> code), so the answer needs no more SQL.
+    ticket_codes: dict = {}  # noqa: RUF012  (replaced per instance, never mutated)
+
 
 class Attendee(db.Model):
     """One person, or one group counted as ``group_size`` people on one ticket."""
@@ -59,7 +64,9 @@ class Attendee(db.Model):
 
     __table_args__ = (
         CheckConstraint("group_size >= 1", name="group_size_positive"),
-        CheckConstraint("adults IS NULL OR (adults >= 0 AND adults <= group_size)", name="adults_fit"),
+        CheckConstraint(
+            "adults IS NULL OR (adults >= 0 AND adults <= group_size)", name="adults_fit"
+        ),
     )
 
     @property
@@ -75,6 +82,9 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(String(12))
     # Place in the event's waiting list (1 = next), only while waitlisted.
     waitlist_position: Mapped[int | None]
+    # Set when an entry behind this one was promoted while this one did not fit: from then on
+    # freed seats are held for it (see services.seats: a group is passed over at most once).
+    passed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -85,9 +95,7 @@ class Booking(db.Model):
     __table_args__ = (
         UniqueConstraint("attendee_id", "event_id"),
         CheckConstraint("seats >= 1", name="seats_positive"),
-        CheckConstraint(
-            "status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"
-        ),
+        CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
         CheckConstraint(
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
             name="position_only_when_waitlisted",

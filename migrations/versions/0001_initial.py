@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 13:47:02.712700
+Create Date: 2026-11-28 14:17:04.130910
 
 """
 
@@ -363,6 +363,7 @@ def upgrade():
         sa.Column("seats", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("waitlist_position", sa.Integer(), nullable=True),
+        sa.Column("passed_over_at", festival.db.UTCDateTime(), nullable=True),
         sa.Column("created_at", festival.db.UTCDateTime(), nullable=False),
         sa.Column("confirmed_at", festival.db.UTCDateTime(), nullable=True),
         sa.Column("cancelled_at", festival.db.UTCDateTime(), nullable=True),

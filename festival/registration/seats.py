@@ -1,0 +1,188 @@
+"""Seats and waiting lists: the only code that changes ``event.seats_taken``.
+
+Taking seats is ONE conditional UPDATE (DESIGN.md §3): it never oversells, on SQLite or
+PostgreSQL, whatever the concurrency. Everything that touches a waiting list first locks the
+event row (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+serialises writers), so positions stay unique and gapless.
+
+Waiting-list policy (also in README.md, "Registration rules"):
+
+- An *entry* is everything one registration waits for on one event: a family of three is one
+  entry (three bookings on consecutive positions), a group is one entry of ``size`` seats.
+  Entries are promoted whole, never split.
+- While an event has a waiting list, newcomers join its end even if seats are free: the people
+  waiting come first.
+- Promotion walks the list in order and promotes every entry that fits in the free seats.
+  An entry that does not fit does not block the ones behind it (they may pass it) — but only
+  once: an entry that has been passed over holds every seat freed afterwards, nobody passes
+  it again, and it is promoted as soon as enough seats are free. A big group is thus neither
+  starved (it waits for at most one overtaking round) nor blocking (small entries behind it
+  use the seats it cannot use yet, once).
+"""
+
+from datetime import datetime
+from itertools import groupby
+
+from sqlalchemy import func, select, text, update
+
+from festival.extensions import db
+from festival.programme.models import Event, EventStatus
+from festival.registration.models import Attendee, Booking, BookingStatus
+
+_SEATS_FREE = (
+    "UPDATE event SET seats_taken = seats_taken + :n "
+    "WHERE id = :id AND status = 'scheduled' AND capacity IS NOT NULL "
+    "AND seats_taken + :n <= capacity"
+)
+_TAKE_SEATS = text(_SEATS_FREE)
+# Newcomers do not take seats while people wait (the waiting list comes first).
+_TAKE_SEATS_IF_NOBODY_WAITS = text(
+    "UPDATE event SET seats_taken = seats_taken + :n "
+    "WHERE id = :id AND status = 'scheduled' AND capacity IS NOT NULL "
+    "AND seats_taken + :n <= capacity "
+    "AND NOT EXISTS (SELECT 1 FROM booking "
+    "WHERE booking.event_id = :id AND booking.status = 'waitlisted')"
+)
+
+
+def _refresh_seats(event_id: int) -> None:
+    event = db.session.identity_map.get(db.session.identity_key(Event, event_id))
+    if event is not None:
+        db.session.expire(event, ["seats_taken"])
+
+
+def take_seats(event_id: int, n: int, *, respect_waiting_list: bool = True) -> bool:
+    """Take ``n`` seats atomically; False when they are not free (or people are waiting)."""
+    statement = _TAKE_SEATS_IF_NOBODY_WAITS if respect_waiting_list else _TAKE_SEATS
+    taken = db.session.execute(statement, {"n": n, "id": event_id}).rowcount == 1
+    _refresh_seats(event_id)
+    return taken
+
+
+def release_seats(event_id: int, n: int) -> None:
+    db.session.execute(
+        update(Event)
+        .where(Event.id == event_id)
+        .values(seats_taken=Event.seats_taken - n)
+        .execution_options(synchronize_session=False)
+    )
+    _refresh_seats(event_id)
+
+
+def lock_event(event_id: int) -> Event:
+    """Lock the event row until commit and give it fresh (serialises its waiting list)."""
+    return db.session.scalars(
+        select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def join_waiting_list(attendees: list[Attendee], event_id: int, now: datetime) -> list[Booking]:
+    """Put one entry (these attendees' bookings) at the end of the list, then promote."""
+    lock_event(event_id)
+    last = db.session.scalar(
+        select(func.coalesce(func.max(Booking.waitlist_position), 0)).where(
+            Booking.event_id == event_id
+        )
+    )
+    bookings = [
+        Booking(
+            attendee=attendee,
+            event_id=event_id,
+            seats=attendee.group_size,
+            status=BookingStatus.WAITLISTED,
+            waitlist_position=last + offset,
+            created_at=now,
+        )
+        for offset, attendee in enumerate(attendees, start=1)
+    ]
+    db.session.add_all(bookings)
+    db.session.flush()
+    # Seats may have freed since our UPDATE failed, or the list may let this entry pass.
+    promote(event_id, now)
+    return bookings
+
+
+def _waiting_entries(event_id: int) -> list[list[Booking]]:
+    bookings = db.session.scalars(
+        select(Booking)
+        .join(Attendee)
+        .where(Booking.event_id == event_id, Booking.status == BookingStatus.WAITLISTED)
+        .order_by(Booking.waitlist_position)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [list(g) for _, g in groupby(bookings, key=lambda b: b.attendee.registration_id)]
+
+
+def promote(event_id: int, now: datetime) -> list[Booking]:
+    """Promote the waiting entries that fit, by the policy above; give the promoted bookings.
+
+    The caller holds the event lock (``lock_event``).
+    """
+    event = lock_event(event_id)
+    if event.status != EventStatus.SCHEDULED or event.capacity is None or event.starts_at <= now:
+        return []
+    free = event.capacity - event.seats_taken
+    if free <= 0:
+        return []
+    promoted, passed = [], []
+    for entry in _waiting_entries(event_id):
+        need = sum(b.seats for b in entry)
+        if need > free:
+            if entry[0].passed_over_at is not None:
+                break  # it was passed once already: the free seats are held for it
+            passed.append(entry)
+            continue
+        if not take_seats(event_id, need, respect_waiting_list=False):
+            break  # cannot happen under the lock; never oversell if it does
+        free -= need
+        for booking in entry:
+            booking.status = BookingStatus.CONFIRMED
+            booking.waitlist_position = None
+            booking.confirmed_at = now
+            promoted.append(booking)
+        for waiting in passed:
+            for booking in waiting:
+                booking.passed_over_at = booking.passed_over_at or now
+        if free == 0:
+            break
+    if promoted:
+        compact_waiting_list(event_id)
+    return promoted
+
+
+def leave_waiting_list(booking: Booking) -> None:
+    booking.waitlist_position = None
+    compact_waiting_list(booking.event_id)
+
+
+def compact_waiting_list(event_id: int) -> None:
+    """Renumber the list 1..n in its order (after people left it or were promoted)."""
+    db.session.flush()
+    rows = db.session.execute(
+        select(Booking.id, Booking.waitlist_position)
+        .where(Booking.event_id == event_id, Booking.waitlist_position.is_not(None))
+        .order_by(Booking.waitlist_position)
+    ).all()
+    moves = [
+        {"id": row.id, "p": new}
+        for new, row in enumerate(rows, start=1)
+        if row.waitlist_position != new
+    ]
+    if not moves:
+        return
+    # Unique (event, position) is checked row by row: park the moved rows on negative
+    # positions first so that no intermediate state collides.
+    moved = [m["id"] for m in moves]
+    db.session.execute(
+        update(Booking)
+        .where(Booking.id.in_(moved))
+        .values(waitlist_position=-Booking.waitlist_position)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(text("UPDATE booking SET waitlist_position = :p WHERE id = :id"), moves)
+    for booking in db.session.identity_map.values():
+        if isinstance(booking, Booking) and booking.id in moved:
+            db.session.expire(booking, ["waitlist_position"])

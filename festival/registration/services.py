@@ -1,0 +1,306 @@
+"""Registration rules: register, book more, cancel, promote the waiting list, change language.
+
+Every entry point that takes or frees a seat calls these functions (HTML form, API, manage
+page, organiser pages). They only flush; the caller commits once. Seats and waiting lists
+are in ``seats`` (policy documented there and in README.md).
+"""
+
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from festival.errors import ConflictError, NotFoundError, ValidationError
+from festival.extensions import db
+from festival.programme.models import Event, EventStatus
+from festival.registration import notices, seats
+from festival.registration.clashes import check_clashes
+from festival.registration.inputs import (
+    RegistrationInput,
+    check_event_ids,
+    check_input,
+    check_locale,
+)
+from festival.registration.models import Attendee, Booking, BookingStatus, Registration
+from festival.tickets.services import cancel_ticket, code_for, issue_ticket
+
+ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
+
+
+def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
+    """Load the items to book, in id order (the lock order), refusing any that cannot be.
+
+    :raises NotFoundError: ``unknown_event``.
+    :raises ConflictError: ``event_cancelled``, ``event_past``, ``registration_closed``.
+    :raises ValidationError: ``not_bookable``, ``several_editions``.
+    """
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.id.in_(event_ids))
+        .options(joinedload(Event.edition))
+        .order_by(Event.id)
+    ).all()
+    if len(events) != len(set(event_ids)):
+        raise NotFoundError(
+            _l("Une des activités choisies n'existe pas."), code="unknown_event", field="bookings"
+        )
+    for event in events:
+        if event.status == EventStatus.CANCELLED:
+            raise ConflictError(
+                _l("« %(t)s » est annulé.", t=event.title), code="event_cancelled", field="bookings"
+            )
+        if event.capacity is None:
+            raise ValidationError(
+                _l("« %(t)s » est en accès libre : pas besoin de réserver.", t=event.title),
+                code="not_bookable",
+                field="bookings",
+            )
+        if event.starts_at <= now:
+            raise ConflictError(
+                _l("« %(t)s » a déjà commencé.", t=event.title), code="event_past", field="bookings"
+            )
+    if len({e.edition_id for e in events}) > 1:
+        raise ValidationError(code="several_editions", field="bookings")
+    if not events[0].edition.is_registration_open:
+        raise ConflictError(_l("Les inscriptions sont fermées."), code="registration_closed")
+    return list(events)
+
+
+def _refuse_repeat(email: str, events: list[Event]) -> None:
+    """One email, one registration per item: the second one is explained, not duplicated."""
+    title = db.session.scalar(
+        select(Event.title)
+        .join(Booking, Booking.event_id == Event.id)
+        .join(Attendee, Attendee.id == Booking.attendee_id)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(
+            Registration.contact_email == email,
+            Booking.event_id.in_([e.id for e in events]),
+            Booking.status.in_(ACTIVE),
+        )
+        .limit(1)
+    )
+    if title is not None:
+        raise ConflictError(
+            _l(
+                "Cette adresse e-mail est déjà inscrite à « %(t)s ». Pour ajouter des personnes "
+                "ou changer l'inscription, utilisez le lien « Gérer mon inscription » reçu par "
+                "e-mail.",
+                t=title,
+            ),
+            code="already_registered",
+            field="contact.email",
+        )
+
+
+def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool) -> None:
+    """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry."""
+    need = sum(a.group_size for a in attendees)
+    if seats.take_seats(event.id, need):
+        db.session.add_all(
+            Booking(
+                attendee=a,
+                event_id=event.id,
+                seats=a.group_size,
+                status=BookingStatus.CONFIRMED,
+                created_at=now,
+                confirmed_at=now,
+            )
+            for a in attendees
+        )
+        return
+    if not waitlist:
+        raise ConflictError(
+            _l("« %(t)s » est complet.", t=event.title), code="event_full", field="bookings"
+        )
+    seats.join_waiting_list(attendees, event.id, now)
+
+
+def _attendees(data: RegistrationInput) -> list[Attendee]:
+    if data.group is not None:
+        g = data.group
+        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
+    return [Attendee(name=name, bookings=[]) for name in data.attendees]
+
+
+def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -> Registration:
+    """Register people (or a group) for items; one ticket each; confirm or waiting list.
+
+    ``waitlist=False`` refuses a full item instead of joining its waiting list.
+    ``registration.warnings`` lists what the attendee should know (tight walks).
+
+    :raises ValidationError: a field is missing or malformed (``field`` names it).
+    :raises ConflictError: ``clash``, ``already_registered``, ``event_full`` and those of
+        ``bookable_events``.
+    """
+    data = check_input(data)
+    events = bookable_events(data.event_ids, now)
+    warnings = check_clashes(events, data.locale)
+    _refuse_repeat(data.contact_email, events)
+    registration = Registration(
+        edition_id=events[0].edition_id,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        contact_phone=data.contact_phone,
+        postal_code=data.postal_code,
+        locale=data.locale,
+        manage_token=secrets.token_urlsafe(32),
+        group_name=data.group.name if data.group else None,
+        consent_at=now,
+        created_at=now,
+        attendees=_attendees(data),
+    )
+    db.session.add(registration)
+    for attendee in registration.attendees:  # issue_ticket flushes: ids exist from here on
+        issue_ticket(attendee, registration.edition_id, now)
+    notices.queue_confirmation(registration, now)
+    # Sign the codes now: the seat UPDATE below locks the event row (PostgreSQL) until
+    # commit, so everything that can happen before it does.
+    registration.ticket_codes = {a.ticket.id: code_for(a.ticket) for a in registration.attendees}
+    db.session.flush()
+    for event in events:
+        _book(registration.attendees, event, now, waitlist)
+    registration.warnings = tuple(warnings)
+    return registration
+
+
+def active_attendees(registration: Registration) -> list[Attendee]:
+    return [a for a in registration.attendees if a.cancelled_at is None]
+
+
+def book_more(
+    registration: Registration, event_ids: list[int], now: datetime, *, waitlist: bool = True
+) -> Registration:
+    """Book more items for every (remaining) attendee of the registration.
+
+    :raises ConflictError: ``registration_cancelled``, ``already_booked`` and as ``register``.
+    """
+    attendees = active_attendees(registration)
+    if registration.cancelled_at is not None or not attendees:
+        raise ConflictError(_l("Cette inscription est annulée."), code="registration_cancelled")
+    events = bookable_events(check_event_ids(event_ids), now)
+    booked = {b.event_id: b.event for a in attendees for b in a.bookings if b.status in ACTIVE}
+    for event in events:
+        if event.id in booked:
+            raise ConflictError(
+                _l("Vous êtes déjà inscrit·e à « %(t)s ».", t=event.text(registration.locale)[0]),
+                code="already_booked",
+                field="bookings",
+            )
+    warnings = check_clashes([*booked.values(), *events], registration.locale)
+    for event in events:
+        _book(attendees, event, now, waitlist)
+    db.session.flush()
+    db.session.expire(registration)
+    notices.queue_confirmation(registration, now)
+    registration.warnings = tuple(warnings)
+    return registration
+
+
+def _cancel(booking: Booking, now: datetime) -> None:
+    """Cancel one booking, free its seat or its place in line; promote who can come."""
+    if booking.status == BookingStatus.CANCELLED:
+        return
+    seats.lock_event(booking.event_id)
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    if was_confirmed:
+        db.session.flush()
+        seats.release_seats(booking.event_id, booking.seats)
+    else:
+        seats.leave_waiting_list(booking)
+    _promote_and_notify(booking.event_id, now)
+
+
+def _promote_and_notify(event_id: int, now: datetime) -> list[Booking]:
+    promoted = seats.promote(event_id, now)
+    db.session.flush()
+    notices.queue_promotions(promoted, now)
+    return promoted
+
+
+def cancel_booking(booking: Booking, now: datetime) -> None:
+    """Cancel one attendee's booking of one item (idempotent)."""
+    _cancel(booking, now)
+    db.session.flush()
+
+
+def cancel_event_bookings(registration: Registration, event_id: int, now: datetime) -> None:
+    """Cancel an item for everybody of the registration (the manage page's "cancel").
+
+    :raises NotFoundError: the registration has no booking for this item.
+    """
+    bookings = [
+        b
+        for a in registration.attendees
+        for b in a.bookings
+        if b.event_id == event_id and b.status in ACTIVE
+    ]
+    if not bookings:
+        raise NotFoundError(
+            _l("Vous n'avez pas de réservation pour cette activité."), code="booking_not_found"
+        )
+    _cancel_all(bookings, now)
+    db.session.flush()
+
+
+def _close_attendee(attendee: Attendee, now: datetime) -> None:
+    attendee.cancelled_at = attendee.cancelled_at or now
+    if attendee.ticket is not None and attendee.ticket.status != "cancelled":
+        cancel_ticket(attendee.ticket)
+
+
+def _cancel_all(bookings: list[Booking], now: datetime) -> None:
+    # Always lock events in id order, like register does: no deadlock between the two.
+    for booking in sorted(bookings, key=lambda b: (b.event_id, b.id)):
+        _cancel(booking, now)
+
+
+def cancel_attendee(attendee: Attendee, now: datetime) -> None:
+    """Cancel one person (or group): every booking, and the ticket."""
+    _cancel_all(attendee.bookings, now)
+    _close_attendee(attendee, now)
+    db.session.flush()
+
+
+def cancel_registration(registration: Registration, now: datetime) -> None:
+    """Cancel everything of a registration: bookings, tickets; the waiting lists move up."""
+    _cancel_all([b for a in registration.attendees for b in a.bookings], now)
+    for attendee in registration.attendees:
+        _close_attendee(attendee, now)
+    registration.cancelled_at = registration.cancelled_at or now
+    db.session.flush()
+
+
+def promote_waiting_list(event_id: int, now: datetime) -> list[Booking]:
+    """Promote who fits on ``event_id`` (after a capacity change, say) and email them."""
+    seats.lock_event(event_id)
+    return _promote_and_notify(event_id, now)
+
+
+def change_locale(registration: Registration, locale: str) -> Registration:
+    """Send future emails and tickets in ``locale``."""
+    registration.locale = check_locale(locale)
+    db.session.flush()
+    return registration
+
+
+def registration_by_token(token: str) -> Registration:
+    """Find the registration of a manage link.
+
+    :raises NotFoundError: unknown link.
+    """
+    registration = None
+    if token and len(token) <= 64:
+        registration = db.session.scalar(
+            select(Registration).where(Registration.manage_token == token)
+        )
+    if registration is None:
+        raise NotFoundError(
+            _l("Ce lien n'est pas valable. Vérifiez qu'il est complet."),
+            code="registration_not_found",
+        )
+    return registration
