@@ -38,7 +38,8 @@ class EditionInfo:
     tz: ZoneInfo
 
 
-def _cached(kind: str, key, load):
+def cached(kind: str, key, load):
+    """Give ``load()``, kept ``TTL`` seconds per app under (kind, key); None is not kept."""
     store = current_app.extensions.setdefault("checkin_cache", {})
     hit = store.get((kind, key))
     if hit is not None and hit[0] > time.monotonic():
@@ -62,7 +63,7 @@ def checkpoint_info(checkpoint_id: int) -> CheckpointInfo | None:
         ).first()
         return CheckpointInfo(*row) if row else None
 
-    return _cached("checkpoint", checkpoint_id, load)
+    return cached("checkpoint", checkpoint_id, load)
 
 
 def edition_info(edition_id: int) -> EditionInfo:
@@ -74,11 +75,11 @@ def edition_info(edition_id: int) -> EditionInfo:
         ).one()
         return EditionInfo(row[0], row[1], row[2], ZoneInfo(row[3]))
 
-    return _cached("edition", edition_id, load)
+    return cached("edition", edition_id, load)
 
 
 def public_keys(edition_id: int) -> dict:
-    return _cached("keys", edition_id, lambda: valid_public_keys(edition_id))
+    return cached("keys", edition_id, lambda: valid_public_keys(edition_id))
 
 
 def device_id(public_id: str, load) -> int:
@@ -87,10 +88,10 @@ def device_id(public_id: str, load) -> int:
     A device created by this request is not cached: its row would vanish if the request rolled
     back, and a cached id of a missing row would break the next scans.
     """
-    found = _cached("device", public_id, lambda: None)
+    found = cached("device", public_id, lambda: None)
     if found is not None:
         return found
     row_id, is_new = load()
     if not is_new:
-        _cached("device", public_id, lambda: row_id)
+        cached("device", public_id, lambda: row_id)
     return row_id

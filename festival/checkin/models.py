@@ -96,6 +96,9 @@ class Admission(db.Model):
     day: Mapped[date]
     first_scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # first_at in quarter hours since the epoch: the entries-per-quarter chart groups on it
+    # through an index instead of computing dates for every row.
+    first_quarter: Mapped[int] = mapped_column(default=0)
     people: Mapped[int] = mapped_column(default=1)
     is_inside: Mapped[bool] = mapped_column(default=True)
     # Set when offline sync reveals the ticket was admitted on two devices.
@@ -105,7 +108,7 @@ class Admission(db.Model):
 
     __table_args__ = (
         UniqueConstraint("ticket_id", "checkpoint_id", "day"),
-        Index("ix_admission_day_first_at", "day", "first_at", "people"),
+        Index("ix_admission_day_quarter", "day", "checkpoint_id", "first_quarter", "people"),
         Index("ix_admission_double", "is_double_entry"),
     )
 

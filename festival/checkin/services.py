@@ -303,6 +303,7 @@ def _admission_insert():
             day=bindparam("day"),
             first_scan_id=bindparam("first_scan_id"),
             first_at=bindparam("first_at"),
+            first_quarter=bindparam("first_quarter"),
             people=bindparam("people"),
             is_inside=True,
             is_double_entry=False,
@@ -322,6 +323,7 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
         day=ctx.day,
         first_scan_id=scan_id,
         first_at=ctx.at,
+        first_quarter=int(ctx.at.timestamp()) // 900,
         people=people,
     ).scalar()
     if admitted is not None:

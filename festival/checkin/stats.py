@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from festival.checkin import cache
 from festival.checkin.models import Admission, Checkpoint, CheckpointKind, CheckpointTally
 from festival.extensions import db
 from festival.programme.models import Edition, Event
@@ -31,13 +32,28 @@ def _tally_by_checkpoint(edition_id: int, kind: str, day: date | None = None):
     return db.session.execute(q).all()
 
 
+def registered_people(edition_id: int) -> int:
+    """People holding a valid ticket (groups by head count), cached a few seconds.
+
+    Summing 50k tickets took ~100 ms here; the dashboard polls every few seconds and the figure
+    moves slowly, so a 10-second-old value is fine and keeps the dashboard JSON fast.
+    """
+
+    def load():
+        return int(
+            db.session.scalar(
+                select(func.coalesce(func.sum(Attendee.group_size), 0))
+                .join(Ticket, Ticket.attendee_id == Attendee.id)
+                .where(Ticket.edition_id == edition_id, Ticket.status == TicketStatus.VALID)
+            )
+        )
+
+    return cache.cached("registered", edition_id, load)
+
+
 def attendance_totals(edition_id: int) -> dict:
     """People registered (valid tickets, groups by head count), admitted at entrances, walk-ins."""
-    registered = db.session.scalar(
-        select(func.coalesce(func.sum(Attendee.group_size), 0))
-        .join(Ticket, Ticket.attendee_id == Attendee.id)
-        .where(Ticket.edition_id == edition_id, Ticket.status == TicketStatus.VALID)
-    )
+    registered = registered_people(edition_id)
     admitted = walk_ins = 0
     for row in _tally_by_checkpoint(edition_id, CheckpointKind.VENUE):
         admitted += row[3] or 0
@@ -74,21 +90,27 @@ def inside_now_per_venue(edition_id: int, day: date) -> list[dict]:
 def entries_per_quarter_hour(edition_id: int, day: date) -> list[dict]:
     """First entries at venue entrances per quarter hour of ``day`` (local time)."""
     tz = ZoneInfo(db.session.get(Edition, edition_id).timezone)
+    # Admissions carry their quarter hour since the epoch (UTC offsets here are whole hours, so
+    # these are local quarter hours too); grouping on it walks an index.
+    bucket = Admission.first_quarter
     rows = db.session.execute(
-        select(Admission.first_at, Admission.people)
+        select(bucket.label("q"), func.sum(Admission.people))
         .join(Checkpoint, Checkpoint.id == Admission.checkpoint_id)
         .where(
             Admission.day == day,
             Checkpoint.edition_id == edition_id,
             Checkpoint.kind == CheckpointKind.VENUE,
         )
+        .group_by("q")
+        .order_by("q")
     )
-    buckets: dict[datetime, int] = {}
-    for first_at, people in rows:
-        local = first_at.astimezone(tz)
-        start = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-        buckets[start] = buckets.get(start, 0) + people
-    return [{"starts_at": k.isoformat(), "people": v} for k, v in sorted(buckets.items())]
+    return [
+        {
+            "starts_at": datetime.fromtimestamp(int(q) * 900, UTC).astimezone(tz).isoformat(),
+            "people": int(people),
+        }
+        for q, people in rows
+    ]
 
 
 def double_entries(edition_id: int) -> list[dict]:
