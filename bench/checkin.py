@@ -316,8 +316,9 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
 def run(quick: bool = False) -> dict:
     """Measure on SQLite (and PostgreSQL when FESTIVAL_BENCH_PG_URL is set); print and save."""
     engines = {"sqlite": None}
-    if os.environ.get("FESTIVAL_BENCH_PG_URL"):
-        engines["postgresql"] = os.environ["FESTIVAL_BENCH_PG_URL"]
+    pg = os.environ.get("FESTIVAL_BENCH_PG_URL") or os.environ.get("FESTIVAL_BENCH_DATABASE_URL")
+    if pg:
+        engines["postgresql"] = pg
     results = {name: bench_engine(name, url, quick) for name, url in engines.items()}
     print(f"{'engine':<11}{'load':<16}{'scans/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for name, figures in results.items():
@@ -330,7 +331,32 @@ def run(quick: bool = False) -> dict:
             )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"quick": quick, "results": results}, indent=2) + "\n")
-    return results
+    return _figures(results)
+
+
+BUDGETS = {
+    ("sqlite", "closed x8 scans/s"): ">= 600",
+    ("postgresql", "closed x8 scans/s"): ">= 250",
+    ("sqlite", "open 100 doors p99"): "<= 25 ms",
+    ("sqlite", "open 100 doors errors"): "0",
+}
+
+
+def _figures(results: dict) -> dict:
+    """Flatten the results into run_all's {figure: {value, unit, budget}}."""
+    figures = {}
+    for engine, data in results.items():
+        for n, f in data["closed"].items():
+            figures[f"{engine} closed x{n} scans/s"] = {"value": f["scans_per_s"], "unit": "1/s"}
+            figures[f"{engine} closed x{n} p99"] = {"value": f["p99_ms"], "unit": "ms"}
+        door = data["open_100_doors"]
+        figures[f"{engine} open 100 doors p50"] = {"value": door["p50_ms"], "unit": "ms"}
+        figures[f"{engine} open 100 doors p99"] = {"value": door["p99_ms"], "unit": "ms"}
+        figures[f"{engine} open 100 doors errors"] = {"value": door["errors"], "unit": ""}
+    for (engine, name), budget in BUDGETS.items():
+        if f"{engine} {name}" in figures:
+            figures[f"{engine} {name}"]["budget"] = budget
+    return figures
 
 
 if __name__ == "__main__":
