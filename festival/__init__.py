@@ -82,6 +82,7 @@ def _instance_secret(path: Path) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
+    from festival.accounts.views import entry_bp as accounts_entry_bp
     from festival.api import bp as api_bp
     from festival.checkin.views import bp as checkin_bp
     from festival.organiser.views import bp as organiser_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         tickets_bp,
         checkin_bp,
         accounts_bp,
+        accounts_entry_bp,
         organiser_bp,
         api_bp,
     ):

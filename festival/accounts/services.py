@@ -7,7 +7,7 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from festival.accounts.models import ApiToken, Role, User
 from festival.errors import ConflictError, NotFoundError, ValidationError
@@ -61,3 +61,35 @@ def create_api_token(email: str, now: datetime, name: str = "") -> str:
     db.session.add(ApiToken(user=user, token_hash=hash_token(token), name=name, created_at=now))
     db.session.flush()
     return token
+
+
+# Checked against when the email is unknown, so that both paths cost one scrypt verification.
+_DUMMY_HASH = generate_password_hash("not-a-password-of-anyone")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Give the enabled account matching ``email`` and ``password``, else None."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    valid = check_password_hash(
+        user.password_hash if user and user.password_hash else _DUMMY_HASH, password or ""
+    )
+    return user if valid and user is not None and user.is_enabled else None
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account, on every device (the user loader checks the version)."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def disable_user(email: str) -> User:
+    """Disable an account: its sessions end and its tokens stop working.
+
+    :raises: not_found (no such user)
+    """
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFoundError(_l("Aucun compte avec cette adresse."), code="user_not_found")
+    user.is_enabled = False
+    end_sessions(user)
+    return user

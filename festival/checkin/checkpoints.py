@@ -20,7 +20,9 @@ def ensure_checkpoints(edition_id: int) -> list[Checkpoint]:
         venue = db.session.get(Venue, venue_id)
         name = f"Entrée – {venue.name}"  # data, not interface text: organisers rename it
         created.append(
-            Checkpoint(edition_id=edition_id, name=name, kind=CheckpointKind.VENUE, venue_id=venue_id)
+            Checkpoint(
+                edition_id=edition_id, name=name, kind=CheckpointKind.VENUE, venue_id=venue_id
+            )
         )
     for event in events:
         if event.capacity is not None and event.id not in event_ids:

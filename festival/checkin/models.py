@@ -77,6 +77,9 @@ class Scan(db.Model):
     # The answer given, replayed as is for a repeated nonce.
     response_json: Mapped[str] = mapped_column(Text, default="{}")
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # What the scan changed, so that an undo can reverse exactly that (None: nothing).
+    effect: Mapped[str | None] = mapped_column(String(10))
 
     __table_args__ = (
         CheckConstraint("direction IN ('in', 'out')", name="direction_known"),
@@ -93,6 +96,9 @@ class Admission(db.Model):
     day: Mapped[date]
     first_scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # first_at in quarter hours since the epoch: the entries-per-quarter chart groups on it
+    # through an index instead of computing dates for every row.
+    first_quarter: Mapped[int] = mapped_column(default=0)
     people: Mapped[int] = mapped_column(default=1)
     is_inside: Mapped[bool] = mapped_column(default=True)
     # Set when offline sync reveals the ticket was admitted on two devices.
@@ -100,7 +106,25 @@ class Admission(db.Model):
 
     first_scan = relationship("Scan")
 
-    __table_args__ = (UniqueConstraint("ticket_id", "checkpoint_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "checkpoint_id", "day"),
+        Index("ix_admission_day_quarter", "day", "checkpoint_id", "first_quarter", "people"),
+        Index("ix_admission_double", "is_double_entry"),
+    )
+
+
+class CheckpointTally(db.Model):
+    """Running counts per checkpoint and day, updated in the scan's own transaction.
+
+    The dashboard reads these few rows instead of aggregating 100k scans (FIELD-NOTES: a GROUP BY
+    held door scans up to 2.5 s; a counter table answers in microseconds).
+    """
+
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    admitted: Mapped[int] = mapped_column(default=0)  # people, first entries only
+    inside: Mapped[int] = mapped_column(default=0)  # people with tickets inside now
+    walk_ins: Mapped[int] = mapped_column(default=0)  # people without a ticket
 
 
 class WalkIn(db.Model):

@@ -42,19 +42,28 @@ def revocation_list(edition_id: int) -> list[dict]:
     ]
 
 
+def claim_status(claim: codes.TicketClaim, ticket) -> ClaimStatus:
+    """Say whether a verified claim holds for ``ticket`` (a Ticket or a row with its
+    ``edition_id``, ``version`` and ``status``; None when there is no such ticket)."""
+    if ticket is None or ticket.edition_id != claim.edition_id:
+        return ClaimStatus.INVALID
+    if ticket.status == TicketStatus.CANCELLED:
+        return ClaimStatus.CANCELLED
+    if claim.ticket_version != ticket.version:
+        return ClaimStatus.REVOKED
+    return ClaimStatus.OK
+
+
 def ticket_from_claim(claim: codes.TicketClaim) -> tuple[Ticket | None, ClaimStatus]:
     """Find the ticket a verified claim names and say whether the claim still holds."""
     ticket = db.session.get(Ticket, claim.ticket_id)
-    if ticket is None or ticket.edition_id != claim.edition_id:
-        return None, ClaimStatus.INVALID
+    status = claim_status(claim, ticket)
+    if status == ClaimStatus.INVALID:
+        return None, status
     attendee = ticket.attendee
-    if ticket.status == TicketStatus.CANCELLED or (
-        attendee is not None and attendee.cancelled_at is not None
-    ):
+    if status == ClaimStatus.OK and attendee is not None and attendee.cancelled_at is not None:
         return ticket, ClaimStatus.CANCELLED
-    if claim.ticket_version != ticket.version:
-        return ticket, ClaimStatus.REVOKED
-    return ticket, ClaimStatus.OK
+    return ticket, status
 
 
 def ticket_from_code(

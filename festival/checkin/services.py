@@ -1,0 +1,378 @@
+"""May this person enter? ``check_in`` is the only place that decides, for every entry point."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import bindparam, select, update
+
+from festival.checkin import cache
+from festival.checkin.models import Admission, CheckpointKind, Device, Scan
+from festival.checkin.models import ScanResult as R
+from festival.checkin.sql import add_to_tally, insert_for, run
+from festival.extensions import db
+from festival.programme.models import Event
+from festival.registration.models import Attendee, Booking, BookingStatus
+from festival.tickets import codes
+from festival.tickets.models import Ticket, TicketStatus
+from festival.tickets.revocations import ClaimStatus, claim_status
+from festival.tickets.services import normalise_short_code
+
+# Core statements on tables (not ORM entities): the scan path runs thousands of times a minute
+# and the ORM's bulk-statement machinery cost more than the database work.
+SCAN, ADMISSION = Scan.__table__, Admission.__table__
+
+# A phone's clock may run a little ahead; beyond this an offline time is not believed.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    code: str
+    checkpoint_id: int
+    nonce: str
+    user_id: int | None = None
+    device_id: int | None = None
+    direction: str = "in"
+    offline: bool = False
+    scanned_at: datetime | None = None  # when it happened at the door (offline scans)
+    allow_short_code: bool = False  # only for a signed-in volunteer, rate-limited upstream
+
+
+@dataclass
+class ScanOutcome:
+    result: str
+    scan_id: int | None = None
+    attendee: dict | None = None
+    bookings: list | None = None
+    first_entry: dict | None = None
+    replayed: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        body = {"result": self.result, "scan_id": self.scan_id}
+        for key in ("attendee", "bookings", "first_entry"):
+            if getattr(self, key) is not None:
+                body[key] = getattr(self, key)
+        return body | self.extra
+
+
+@dataclass
+class _Context:
+    checkpoint: cache.CheckpointInfo
+    edition: cache.EditionInfo
+    at: datetime
+    day: date
+    ticket: object | None = None  # a row: id, edition_id, version, status, name, group_size…
+
+
+def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
+    """Decide, record and answer one scan; a repeated nonce replays the first answer.
+
+    Never raises for a refusal: the result says why. Only flushes; the caller commits.
+    """
+    at = _scan_time(request, now)
+    checkpoint = cache.checkpoint_info(request.checkpoint_id)
+    scan_id = _claim_nonce(request, checkpoint, at, now)
+    if scan_id is None:
+        stored = db.session.execute(
+            select(SCAN.c.response_json).where(SCAN.c.nonce == request.nonce)
+        ).scalar()
+        return ScanOutcome(**json.loads(stored), replayed=True)
+    if checkpoint is None:
+        return _finish(scan_id, ScanOutcome(R.UNKNOWN_CHECKPOINT), None, None)
+    edition = cache.edition_info(checkpoint.edition_id)
+    day = at.astimezone(edition.tz).date()
+    ctx = _Context(checkpoint, edition, at, day)
+    outcome, effect = _decide(request, ctx, scan_id)
+    return _finish(scan_id, outcome, ctx.ticket, effect)
+
+
+def _scan_time(request: ScanRequest, now: datetime) -> datetime:
+    if (
+        request.offline
+        and request.scanned_at is not None
+        and request.scanned_at <= now + CLOCK_SKEW
+    ):
+        return min(request.scanned_at, now)
+    return now
+
+
+_SCAN_COLUMNS = (
+    "nonce",
+    "checkpoint_id",
+    "device_id",
+    "user_id",
+    "direction",
+    "result",
+    "scanned_at",
+    "recorded_at",
+    "is_offline",
+    "response_json",
+)
+
+
+def _scan_insert():
+    return (
+        insert_for(SCAN)
+        .values({name: bindparam(name) for name in _SCAN_COLUMNS})
+        .on_conflict_do_nothing(index_elements=[SCAN.c.nonce])
+        .returning(SCAN.c.id)
+    )
+
+
+def _claim_nonce(request, checkpoint, at, now) -> int | None:
+    """Insert the scan's log row; None when the nonce was seen before (a retry or a re-upload)."""
+    return run(
+        "scan_insert",
+        _scan_insert,
+        nonce=request.nonce,
+        checkpoint_id=checkpoint.id if checkpoint else None,
+        device_id=request.device_id,
+        user_id=request.user_id,
+        direction=request.direction,
+        result="pending",
+        scanned_at=at,
+        recorded_at=now,
+        is_offline=request.offline,
+        response_json="{}",
+    ).scalar()
+
+
+def _scan_update():
+    return (
+        update(SCAN)
+        .where(SCAN.c.id == bindparam("scan_id"))
+        .values(
+            result=bindparam("result"),
+            ticket_id=bindparam("ticket_id"),
+            effect=bindparam("effect"),
+            response_json=bindparam("response_json"),
+        )
+    )
+
+
+def _finish(scan_id, outcome: ScanOutcome, ticket, effect) -> ScanOutcome:
+    outcome.scan_id = scan_id
+    run(
+        "scan_update",
+        _scan_update,
+        scan_id=scan_id,
+        result=outcome.result,
+        ticket_id=ticket.id if ticket else None,
+        effect=effect,
+        response_json=json.dumps(outcome.to_dict()),
+    )
+    return outcome
+
+
+def _decide(request: ScanRequest, ctx: _Context, scan_id: int) -> tuple[ScanOutcome, str | None]:
+    refusal = _find_ticket(request, ctx)
+    if refusal:
+        return ScanOutcome(refusal), None
+    attendee = ctx.ticket
+    person = {"name": attendee.name, "group_size": attendee.group_size}
+    if attendee.cancelled_at is not None:
+        return ScanOutcome(R.CANCELLED, attendee=person), None
+    bookings = _bookings(attendee.attendee_id)
+    refusal = _booking_refusal(ctx, bookings)
+    if refusal:
+        return ScanOutcome(refusal, attendee=person, bookings=_bookings_today(ctx, bookings)), None
+    if request.direction == "out":
+        result, effect, first = R.OK, _exit(ctx, attendee.group_size), None
+    else:
+        result, effect, first = _enter(request, ctx, scan_id, attendee.group_size)
+    return ScanOutcome(
+        result, attendee=person, bookings=_bookings_today(ctx, bookings), first_entry=first
+    ), effect
+
+
+def _find_ticket(request: ScanRequest, ctx: _Context) -> str | None:
+    """Load the scanned ticket into ``ctx``; give the refusal when the code does not hold."""
+    code = request.code.strip() if isinstance(request.code, str) else ""
+    if codes.looks_like_code(code):
+        claim = codes.decode(code, cache.public_keys(ctx.edition.id))
+        if isinstance(claim, codes.CodeError) or claim.edition_id != ctx.edition.id:
+            return R.INVALID
+        ctx.ticket = run(
+            "ticket_by_id", lambda: _ticket_select(Ticket.id), key=claim.ticket_id
+        ).first()
+        status = claim_status(claim, ctx.ticket)
+        if status == ClaimStatus.INVALID:
+            return R.INVALID
+        if status == ClaimStatus.CANCELLED:
+            return R.CANCELLED
+        if status == ClaimStatus.REVOKED:
+            return R.REVOKED
+        valid_today = claim.is_valid_on((ctx.day - ctx.edition.starts_on).days)
+    else:
+        if not request.allow_short_code or not code:
+            return R.INVALID
+        ctx.ticket = run(
+            "ticket_by_short_code",
+            lambda: _ticket_select(Ticket.short_code),
+            key=normalise_short_code(code),
+        ).first()
+        if ctx.ticket is None or ctx.ticket.edition_id != ctx.edition.id:
+            return R.INVALID
+        if ctx.ticket.status != TicketStatus.VALID:
+            return R.REVOKED
+        valid_today = ctx.edition.starts_on <= ctx.day <= ctx.edition.ends_on
+    return None if valid_today else R.WRONG_DAY
+
+
+def _ticket_select(column):
+    return (
+        select(
+            Ticket.id,
+            Ticket.edition_id,
+            Ticket.version,
+            Ticket.status,
+            Attendee.name,
+            Attendee.group_size,
+            Attendee.cancelled_at,
+            Ticket.attendee_id,
+        )
+        .join(Attendee, Attendee.id == Ticket.attendee_id)
+        .where(column == bindparam("key"))
+    )
+
+
+def _bookings_select():
+    return (
+        select(Booking.status, Event.id, Event.title, Event.starts_at)
+        .join(Event, Event.id == Booking.event_id)
+        .where(Booking.attendee_id == bindparam("attendee_id"))
+        .order_by(Event.starts_at)
+    )
+
+
+def _bookings(attendee_id: int) -> list:
+    """Give (status, event id, title, starts_at) of every booking, soonest first."""
+    return run("bookings", _bookings_select, attendee_id=attendee_id).all()
+
+
+def _local_day(ctx: _Context, moment: datetime) -> date:
+    return moment.astimezone(ctx.edition.tz).date()
+
+
+def _booking_refusal(ctx: _Context, bookings) -> str | None:
+    """At an item's door: the item must be today and the booking confirmed."""
+    if ctx.checkpoint.kind != CheckpointKind.EVENT:
+        return None
+    event_id = ctx.checkpoint.event_id
+    found = [b for b in bookings if b.id == event_id]
+    if not found:
+        starts_at = db.session.get(Event, event_id).starts_at
+        return R.WRONG_DAY if _local_day(ctx, starts_at) != ctx.day else R.NOT_BOOKED
+    booking = found[0]
+    if _local_day(ctx, booking.starts_at) != ctx.day:
+        return R.WRONG_DAY
+    if booking.status == BookingStatus.WAITLISTED:
+        return R.WAITLISTED
+    if booking.status == BookingStatus.CANCELLED:
+        return R.CANCELLED
+    return None
+
+
+def _bookings_today(ctx: _Context, bookings) -> list[dict]:
+    return [
+        {
+            "event_id": b.id,
+            "title": b.title,
+            "starts_at": b.starts_at.isoformat(),
+            "status": b.status,
+        }
+        for b in bookings
+        if _local_day(ctx, b.starts_at) == ctx.day
+    ]
+
+
+def _admission_key(ctx: _Context):
+    return (
+        ADMISSION.c.ticket_id == ctx.ticket.id,
+        ADMISSION.c.checkpoint_id == ctx.checkpoint.id,
+        ADMISSION.c.day == ctx.day,
+    )
+
+
+def _admission_insert():
+    return (
+        insert_for(ADMISSION)
+        .values(
+            ticket_id=bindparam("ticket_id"),
+            checkpoint_id=bindparam("checkpoint_id"),
+            day=bindparam("day"),
+            first_scan_id=bindparam("first_scan_id"),
+            first_at=bindparam("first_at"),
+            first_quarter=bindparam("first_quarter"),
+            people=bindparam("people"),
+            is_inside=True,
+            is_double_entry=False,
+        )
+        .on_conflict_do_nothing(index_elements=["ticket_id", "checkpoint_id", "day"])
+        .returning(ADMISSION.c.id)
+    )
+
+
+def _enter(request, ctx: _Context, scan_id: int, people: int):
+    """Admit once per day: the unique (ticket, checkpoint, day) key decides between racers."""
+    admitted = run(
+        "admission_insert",
+        _admission_insert,
+        ticket_id=ctx.ticket.id,
+        checkpoint_id=ctx.checkpoint.id,
+        day=ctx.day,
+        first_scan_id=scan_id,
+        first_at=ctx.at,
+        first_quarter=int(ctx.at.timestamp()) // 900,
+        people=people,
+    ).scalar()
+    if admitted is not None:
+        add_to_tally(ctx.checkpoint.id, ctx.day, admitted=people, inside=people)
+        return R.OK, "admitted", None
+    # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.
+    reentered = db.session.execute(
+        update(ADMISSION)
+        .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(False))
+        .values(is_inside=True)
+    ).rowcount
+    if reentered:
+        add_to_tally(ctx.checkpoint.id, ctx.day, inside=people)
+        return R.OK, "reentered", None
+    first = _first_entry(ctx)
+    if request.offline and first["device_id"] != request.device_id:
+        # The other phone let this ticket in too while offline: organisers must know.
+        db.session.execute(
+            update(ADMISSION).where(*_admission_key(ctx)).values(is_double_entry=True)
+        )
+    first.pop("device_id")
+    return R.ALREADY_CHECKED_IN, None, first
+
+
+def _first_entry(ctx: _Context) -> dict:
+    row = db.session.execute(
+        select(ADMISSION.c.first_at, ADMISSION.c.checkpoint_id, SCAN.c.device_id, Device.name)
+        .join(SCAN, SCAN.c.id == ADMISSION.c.first_scan_id)
+        .outerjoin(Device, Device.id == SCAN.c.device_id)
+        .where(*_admission_key(ctx))
+    ).one()
+    return {
+        "at": row.first_at.isoformat(),
+        "checkpoint_id": row.checkpoint_id,
+        "device": row.name,
+        "device_id": row.device_id,
+    }
+
+
+def _exit(ctx: _Context, people: int) -> str | None:
+    """Mark the ticket outside (optional exit scans tell who is inside)."""
+    left = db.session.execute(
+        update(ADMISSION)
+        .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(True))
+        .values(is_inside=False)
+    ).rowcount
+    if not left:
+        return None
+    add_to_tally(ctx.checkpoint.id, ctx.day, inside=-people)
+    return "exited"

@@ -1,0 +1,68 @@
+"""Statements both engines run the same way: INSERT … ON CONFLICT through the dialect's insert.
+
+The scan path's statements are built once per dialect with bind parameters and reused: building
+and cache-keying a fresh ON CONFLICT statement on every scan cost more than running it.
+"""
+
+from sqlalchemy import bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+
+from festival.checkin.models import CheckpointTally
+from festival.extensions import db
+
+_PREPARED: dict = {}
+
+
+def dialect_name() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def insert_for(table):
+    """Give the dialect's INSERT for ``table`` (it knows ON CONFLICT on SQLite and PostgreSQL)."""
+    return (postgresql.insert if dialect_name() == "postgresql" else sqlite.insert)(table)
+
+
+def prepared(name: str, build):
+    """Give the statement ``build()`` makes, built once per dialect."""
+    key = (dialect_name(), name)
+    stmt = _PREPARED.get(key)
+    if stmt is None:
+        stmt = _PREPARED[key] = build()
+    return stmt
+
+
+def run(name: str, build, **params):
+    """Execute a prepared statement on the session's connection (Core: no ORM overhead)."""
+    return db.session.connection().execute(prepared(name, build), params)
+
+
+def _tally_upsert():
+    t = CheckpointTally.__table__
+    stmt = insert_for(t).values(
+        checkpoint_id=bindparam("checkpoint_id"),
+        day=bindparam("day"),
+        admitted=bindparam("admitted"),
+        inside=bindparam("inside"),
+        walk_ins=bindparam("walk_ins"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[t.c.checkpoint_id, t.c.day],
+        set_={
+            "admitted": t.c.admitted + stmt.excluded.admitted,
+            "inside": t.c.inside + stmt.excluded.inside,
+            "walk_ins": t.c.walk_ins + stmt.excluded.walk_ins,
+        },
+    )
+
+
+def add_to_tally(checkpoint_id: int, day, admitted: int = 0, inside: int = 0, walk_ins: int = 0):
+    """Add to the counters of a checkpoint's day, creating the row on first use (one statement)."""
+    run(
+        "tally_upsert",
+        _tally_upsert,
+        checkpoint_id=checkpoint_id,
+        day=day,
+        admitted=admitted,
+        inside=inside,
+        walk_ins=walk_ins,
+    )
