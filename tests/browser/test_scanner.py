@@ -1,0 +1,95 @@
+"""The scanner page in Chromium: fake camera, verdicts, offline decisions and sync."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from festival.checkin.models import Scan
+from festival.extensions import db
+from tests.browser.conftest import open_scanner, qr_luma
+
+pytestmark = pytest.mark.browser
+VERDICT_TIMEOUT = 15000
+
+
+def test_camera_reads_a_real_ticket_green_then_orange(launch_with_clip, live_server):
+    """A clip of an issued ticket's QR admits; the same QR shown again says already in."""
+    browser = launch_with_clip(f"ticket-{live_server.ticket_id}", qr_luma(live_server.code))
+    context, page = open_scanner(browser, live_server)
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-result", "ok", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#verdict-title")).to_have_text("Entrée validée")
+    expect(page.locator("#verdict-name")).to_have_text("Amina Benali")
+    # The same QR stays in front of the camera: after the cooldown it is a second scan.
+    expect(verdict).to_have_attribute("data-result", "already_checked_in", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#verdict-title")).to_have_text("Déjà entré·e")
+    expect(page.locator("#verdict-detail")).to_contain_text("Première entrée à")
+    context.close()
+    with live_server.app.app_context():
+        results = db.session.scalars(select(Scan.result).order_by(Scan.id)).all()
+    # Held in front of the lens for seconds: far fewer scans than frames.
+    assert results[:2] == ["ok", "already_checked_in"]
+    assert len(results) <= 4
+
+
+def test_blank_frames_give_no_verdict(blank_browser, live_server):
+    """The negative control: the camera runs, frames are read, nothing is decoded."""
+    context, page = open_scanner(blank_browser, live_server)
+    root = page.locator("#scanner")
+    expect(root).to_have_attribute("data-camera", "on", timeout=VERDICT_TIMEOUT)
+    time.sleep(3)
+    assert int(root.get_attribute("data-frames")) > 5
+    expect(page.locator("#verdict")).to_be_hidden()
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "")
+    context.close()
+    with live_server.app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 0
+
+
+def forge(code: str) -> str:
+    """Change one signature character: well formed, wrongly signed."""
+    i = 60
+    return code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1 :]
+
+
+def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_server):
+    context, page = open_scanner(blank_browser, live_server)
+    root = page.locator("#scanner")
+    expect(root).to_have_attribute("data-pack", "ready", timeout=VERDICT_TIMEOUT)
+    expect(root).to_have_attribute("data-sw", "ready", timeout=VERDICT_TIMEOUT)
+
+    context.set_offline(True)
+    page.reload()  # served by the service worker
+    expect(root).to_have_attribute("data-ready", "true", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#net-status")).to_have_text("Hors ligne")
+    code_input = page.locator("#code-input")
+
+    code_input.fill(live_server.code)
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    expect(page.locator("#verdict-detail")).to_contain_text("Décidé hors ligne")
+    page.locator("#verdict").click()
+
+    code_input.fill(forge(live_server.code))
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "invalid")
+    expect(page.locator("#verdict-title")).to_have_text("Code invalide ou falsifié")
+    page.locator("#verdict").click()
+
+    code_input.fill(live_server.code)  # the same ticket again, still offline: orange
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "already_checked_in")
+    expect(page.locator("#queue-status")).to_have_text("En attente d'envoi : 3")
+
+    context.set_offline(False)
+    expect(page.locator("#queue-status")).to_have_text(
+        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
+    )
+    context.close()
+    with live_server.app.app_context():
+        scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
+    assert [s.result for s in scans] == ["ok", "invalid", "already_checked_in"]
+    assert all(s.is_offline for s in scans)
+    assert [s.ticket_id for s in scans] == [live_server.ticket_id, None, live_server.ticket_id]
