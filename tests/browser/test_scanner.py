@@ -93,3 +93,21 @@ def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_ser
     assert [s.result for s in scans] == ["ok", "invalid", "already_checked_in"]
     assert all(s.is_offline for s in scans)
     assert [s.ticket_id for s in scans] == [live_server.ticket_id, None, live_server.ticket_id]
+
+
+def test_typed_short_code_in_arabic_then_undo(blank_browser, live_server):
+    """The fallback a volunteer types, in Arabic (right to left), and the undo of a mistake."""
+    context, page = open_scanner(blank_browser, live_server, locale="ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    code_input = page.locator("#code-input")
+    code_input.fill(live_server.short_code.lower())
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    expect(page.locator("#verdict-title")).to_have_text("الدخول مقبول")
+    page.locator("#verdict").click()
+    page.locator("#undo").click()
+    expect(page.locator("#undo-status")).to_have_text("تم إلغاء آخر مسح")
+    context.close()
+    with live_server.app.app_context():
+        scan = db.session.scalars(select(Scan)).one()
+    assert scan.result == "ok" and scan.undone_at is not None

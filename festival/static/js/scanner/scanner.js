@@ -175,7 +175,11 @@ export async function submitCode(rawCode) {
   let answer;
   try {
     const response = await api("/checkins", scan);
-    answer = response.data.result ? response.data : { result: "error" };
+    // A server that cannot decide (database down, 5xx) is no better than no network.
+    if (response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
+    answer = response.data.result
+      ? response.data
+      : { result: "error", message: response.data.error?.message };
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     answer = await decideLocally(scan);

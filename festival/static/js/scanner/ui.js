@@ -66,6 +66,7 @@ function detailLines(answer, placeName) {
   for (const booking of answer.bookings || []) {
     if (booking.title) lines.push(`${booking.title} (${t("booking_" + booking.status)})`);
   }
+  if (answer.message) lines.push(answer.message);
   if (answer.offline) lines.push(t("offline_decision"));
   return lines.join("\n");
 }
