@@ -179,11 +179,13 @@ def blank_browser(launch_with_clip):
     return launch_with_clip("blank", b"\xff" * (WIDTH * HEIGHT))
 
 
-def open_scanner(browser, server: LiveServer, locale: str = "fr-FR"):
+def open_scanner(browser, server: LiveServer, locale: str = "fr-FR", init_script: str = ""):
     """Open /scan signed in, camera allowed, and wait until the page is ready."""
     from playwright.sync_api import expect
 
     context = browser.new_context(permissions=["camera"], locale=locale)
+    if init_script:
+        context.add_init_script(init_script)
     server.sign_in(context)
     page = context.new_page()
     page.on("console", lambda m: print("CONSOLE", m.type, m.text))

@@ -54,8 +54,22 @@ def forge(code: str) -> str:
     return code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1 :]
 
 
-def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_server):
-    context, page = open_scanner(blank_browser, live_server)
+# A browser without WebCrypto Ed25519 (older Safari, Firefox < 129): the page falls back to
+# the vendored @noble/ed25519. Init scripts run outside the page's CSP.
+NO_WEBCRYPTO_ED25519 = """
+const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+  algorithm && algorithm.name === "Ed25519"
+    ? Promise.reject(new DOMException("unsupported", "NotSupportedError"))
+    : importKey(format, key, algorithm, ...rest);
+"""
+
+
+@pytest.mark.parametrize("verifier", ["webcrypto", "noble"])
+def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_server, verifier):
+    """The network drops: valid code admitted, forged refused, re-entry orange; then sync."""
+    script = NO_WEBCRYPTO_ED25519 if verifier == "noble" else ""
+    context, page = open_scanner(blank_browser, live_server, init_script=script)
     root = page.locator("#scanner")
     expect(root).to_have_attribute("data-pack", "ready", timeout=VERDICT_TIMEOUT)
     expect(root).to_have_attribute("data-sw", "ready", timeout=VERDICT_TIMEOUT)
@@ -111,3 +125,29 @@ def test_typed_short_code_in_arabic_then_undo(blank_browser, live_server):
     with live_server.app.app_context():
         scan = db.session.scalars(select(Scan)).one()
     assert scan.result == "ok" and scan.undone_at is not None
+
+
+def test_name_search_and_walk_ins(blank_browser, live_server):
+    """Without a code: find the person by name; without a ticket: +1 and the quick form."""
+    from festival.checkin.models import WalkIn
+
+    context, page = open_scanner(blank_browser, live_server)
+    page.locator("#search-input").fill("amina")
+    page.locator("#search-input").press("Enter")
+    page.get_by_role("button", name="Amina Benali").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    page.locator("#verdict").click()
+
+    page.locator("#plus-one").click()
+    expect(page.locator("#walk-in-status")).to_have_text(
+        "Entrée sans billet comptée (1 aujourd'hui)"
+    )
+    page.locator("summary").click()
+    page.locator("#walk-in-people").fill("3")
+    page.locator("#walk-in-postal").fill("62110")
+    page.locator("#walk-in-form button").click()
+    expect(page.locator("#walk-in-status")).to_contain_text("Entrée sans billet comptée (")
+    context.close()
+    with live_server.app.app_context():
+        people = db.session.scalars(select(WalkIn.people).order_by(WalkIn.id)).all()
+    assert people == [1, 3]
