@@ -62,14 +62,12 @@ function bookingResult(ticket, checkpoint) {
 }
 
 async function firstEntry(claim, pack, day) {
+  // As on the server: one admission per (ticket, checkpoint, day).
   const checkpoint = pack.checkpoint;
-  const keyDay = checkpoint.kind === "event" ? "" : day;
-  const key = admissionKey(checkpoint.id, claim.ticketId, keyDay);
+  const key = admissionKey(checkpoint.id, claim.ticketId, day);
   const local = await getAdmission(key);
   if (local) return { key, first: { at: local.at, checkpoint_id: checkpoint.id, device: local.device } };
-  const known = pack.admissions.find(
-    (a) => a.ticket_id === claim.ticketId && (checkpoint.kind === "event" || a.day === day),
-  );
+  const known = pack.admissions.find((a) => a.ticket_id === claim.ticketId && a.day === day);
   return { key, first: known ? { at: known.first_at, checkpoint_id: checkpoint.id } : null };
 }
 
@@ -100,6 +98,5 @@ export async function decideOffline(code, pack, now, nobleUrl) {
 export function admissionKeyFor(code, pack, now) {
   const claim = looksLikeCode(code) ? parseCode(code) : claimFromShortCode(code, pack);
   if (!claim) return null;
-  const day = pack.checkpoint.kind === "event" ? "" : dayInZone(now, pack.edition.timezone);
-  return admissionKey(pack.checkpoint.id, claim.ticketId, day);
+  return admissionKey(pack.checkpoint.id, claim.ticketId, dayInZone(now, pack.edition.timezone));
 }

@@ -12,7 +12,7 @@ function open() {
         db.createObjectStore("packs", { keyPath: "checkpoint.id" });
         db.createObjectStore("queue", { keyPath: "nonce" });
         db.createObjectStore("walkins", { keyPath: "nonce" });
-        // key: checkpoint:ticket:day (day "" at a booked item: it admits once)
+        // key: checkpoint:ticket:day, the server's unique admission key
         db.createObjectStore("admissions", { keyPath: "key" });
       },
     });
