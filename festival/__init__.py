@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from festival.accounts.views import bp as accounts_bp
     from festival.accounts.views import entry_bp as accounts_entry_bp
     from festival.api import bp as api_bp
+    from festival.checkin.scanner_views import bp as scanner_bp
     from festival.checkin.views import bp as checkin_bp
     from festival.organiser.views import bp as organiser_bp
     from festival.programme.views import bp as programme_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         registration_bp,
         tickets_bp,
         checkin_bp,
+        scanner_bp,
         accounts_bp,
         accounts_entry_bp,
         organiser_bp,

@@ -1,0 +1,153 @@
+"""The scanner page in Chromium: fake camera, verdicts, offline decisions and sync."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from festival.checkin.models import Scan
+from festival.extensions import db
+from tests.browser.conftest import open_scanner, qr_luma
+
+pytestmark = pytest.mark.browser
+VERDICT_TIMEOUT = 15000
+
+
+def test_camera_reads_a_real_ticket_green_then_orange(launch_with_clip, live_server):
+    """A clip of an issued ticket's QR admits; the same QR shown again says already in."""
+    browser = launch_with_clip(f"ticket-{live_server.code[-16:]}", qr_luma(live_server.code))
+    context, page = open_scanner(browser, live_server)
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-result", "ok", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#verdict-title")).to_have_text("Entrée validée")
+    expect(page.locator("#verdict-name")).to_have_text("Amina Benali")
+    # The same QR stays in front of the camera: after the cooldown it is a second scan.
+    expect(verdict).to_have_attribute("data-result", "already_checked_in", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#verdict-title")).to_have_text("Déjà entré·e")
+    expect(page.locator("#verdict-detail")).to_contain_text("Première entrée à")
+    context.close()
+    with live_server.app.app_context():
+        results = db.session.scalars(select(Scan.result).order_by(Scan.id)).all()
+    # Held in front of the lens for seconds: far fewer scans than frames.
+    assert results[:2] == ["ok", "already_checked_in"]
+    assert len(results) <= 4
+
+
+def test_blank_frames_give_no_verdict(blank_browser, live_server):
+    """The negative control: the camera runs, frames are read, nothing is decoded."""
+    context, page = open_scanner(blank_browser, live_server)
+    root = page.locator("#scanner")
+    expect(root).to_have_attribute("data-camera", "on", timeout=VERDICT_TIMEOUT)
+    time.sleep(3)
+    assert int(root.get_attribute("data-frames")) > 5
+    expect(page.locator("#verdict")).to_be_hidden()
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "")
+    context.close()
+    with live_server.app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Scan)) == 0
+
+
+def forge(code: str) -> str:
+    """Change one signature character: well formed, wrongly signed."""
+    i = 60
+    return code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1 :]
+
+
+# A browser without WebCrypto Ed25519 (older Safari, Firefox < 129): the page falls back to
+# the vendored @noble/ed25519. Init scripts run outside the page's CSP.
+NO_WEBCRYPTO_ED25519 = """
+const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+  algorithm && algorithm.name === "Ed25519"
+    ? Promise.reject(new DOMException("unsupported", "NotSupportedError"))
+    : importKey(format, key, algorithm, ...rest);
+"""
+
+
+@pytest.mark.parametrize("verifier", ["webcrypto", "noble"])
+def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_server, verifier):
+    """The network drops: valid code admitted, forged refused, re-entry orange; then sync."""
+    script = NO_WEBCRYPTO_ED25519 if verifier == "noble" else ""
+    context, page = open_scanner(blank_browser, live_server, init_script=script)
+    root = page.locator("#scanner")
+    expect(root).to_have_attribute("data-pack", "ready", timeout=VERDICT_TIMEOUT)
+    expect(root).to_have_attribute("data-sw", "ready", timeout=VERDICT_TIMEOUT)
+
+    context.set_offline(True)
+    page.reload()  # served by the service worker
+    expect(root).to_have_attribute("data-ready", "true", timeout=VERDICT_TIMEOUT)
+    expect(page.locator("#net-status")).to_have_text("Hors ligne")
+    code_input = page.locator("#code-input")
+
+    code_input.fill(live_server.code)
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    expect(page.locator("#verdict-detail")).to_contain_text("Décidé hors ligne")
+    page.locator("#verdict").click()
+
+    code_input.fill(forge(live_server.code))
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "invalid")
+    expect(page.locator("#verdict-title")).to_have_text("Code invalide ou falsifié")
+    page.locator("#verdict").click()
+
+    code_input.fill(live_server.code)  # the same ticket again, still offline: orange
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "already_checked_in")
+    expect(page.locator("#queue-status")).to_have_text("En attente d'envoi : 3")
+
+    context.set_offline(False)
+    expect(page.locator("#queue-status")).to_have_text(
+        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
+    )
+    context.close()
+    with live_server.app.app_context():
+        scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
+    assert [s.result for s in scans] == ["ok", "invalid", "already_checked_in"]
+    assert all(s.is_offline for s in scans)
+    assert [s.ticket_id for s in scans] == [live_server.ticket_id, None, live_server.ticket_id]
+
+
+def test_typed_short_code_in_arabic_then_undo(blank_browser, live_server):
+    """The fallback a volunteer types, in Arabic (right to left), and the undo of a mistake."""
+    context, page = open_scanner(blank_browser, live_server, locale="ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    code_input = page.locator("#code-input")
+    code_input.fill(live_server.short_code.lower())
+    code_input.press("Enter")
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    expect(page.locator("#verdict-title")).to_have_text("الدخول مقبول")
+    page.locator("#verdict").click()
+    page.locator("#undo").click()
+    expect(page.locator("#undo-status")).to_have_text("تم إلغاء آخر مسح")
+    context.close()
+    with live_server.app.app_context():
+        scan = db.session.scalars(select(Scan)).one()
+    assert scan.result == "ok" and scan.undone_at is not None
+
+
+def test_name_search_and_walk_ins(blank_browser, live_server):
+    """Without a code: find the person by name; without a ticket: +1 and the quick form."""
+    from festival.checkin.models import WalkIn
+
+    context, page = open_scanner(blank_browser, live_server)
+    page.locator("#search-input").fill("amina")
+    page.locator("#search-input").press("Enter")
+    page.get_by_role("button", name="Amina Benali").click()
+    expect(page.locator("#verdict")).to_have_attribute("data-result", "ok")
+    page.locator("#verdict").click()
+
+    page.locator("#plus-one").click()
+    expect(page.locator("#walk-in-status")).to_have_text(
+        "Entrée sans billet comptée (1 aujourd'hui)"
+    )
+    page.locator("summary").click()
+    page.locator("#walk-in-people").fill("3")
+    page.locator("#walk-in-postal").fill("62110")
+    page.locator("#walk-in-form button").click()
+    expect(page.locator("#walk-in-status")).to_contain_text("Entrée sans billet comptée (")
+    context.close()
+    with live_server.app.app_context():
+        people = db.session.scalars(select(WalkIn.people).order_by(WalkIn.id)).all()
+    assert people == [1, 3]
