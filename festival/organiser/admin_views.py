@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from festival.accounts.access import organiser_required
 from festival.accounts.models import User
@@ -67,7 +68,9 @@ def edit_event(event_id):
     edition = edition_or_404()
     event = _event_or_404(event_id) if event_id else None
     form = EventForm(obj=event)
-    form.venue_id.choices = [(v.id, v.name) for v in db.session.scalars(select(Venue))]
+    form.venue_id.choices = [
+        SelectChoice(v.id, v.name) for v in db.session.scalars(select(Venue).order_by(Venue.name))
+    ]
     if event and not form.is_submitted():
         zone = ZoneInfo(edition.timezone)
         form.starts_at.data = event.starts_at.astimezone(zone).replace(tzinfo=None)

@@ -1,5 +1,7 @@
 """Organiser commands: ``flask --app festival purge-personal-data``."""
 
+from datetime import UTC
+
 import click
 from flask import current_app
 
@@ -16,9 +18,17 @@ from festival.organiser.views import bp
     default=None,
     help="Days after an edition's end (default: PURGE_AFTER_DAYS).",
 )
-def purge_personal_data_command(days):
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Count the days up to this date instead of today (checks, tests).",
+)
+def purge_personal_data_command(days, as_of):
     """Erase personal data of editions ended more than PURGE_AFTER_DAYS ago."""
     after = days if days is not None else int(current_app.config["PURGE_AFTER_DAYS"])
-    erased = privacy.purge_personal_data(utcnow(), after)
+    now = as_of.replace(tzinfo=UTC) if as_of else utcnow()
+    erased = privacy.purge_personal_data(now, after)
     db.session.commit()
     click.echo(f"{erased} registrations anonymised (editions ended over {after} days ago).")

@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from festival.programme.models import EventKind
@@ -21,7 +22,7 @@ from festival.programme.models import EventKind
 class EventForm(FlaskForm):
     title = StringField(_l("Titre (français)"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Identifiant (URL)"), validators=[DataRequired(), Length(max=80)])
-    kind = SelectField(_l("Type"), choices=[(k.value, k.value) for k in EventKind])
+    kind = SelectField(_l("Type"), choices=[SelectChoice(k.value, k.value) for k in EventKind])
     venue_id = SelectField(_l("Lieu"), coerce=int)
     starts_at = DateTimeLocalField(
         _l("Début (heure locale)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
