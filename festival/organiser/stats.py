@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 
 from festival.checkin.models import Admission, Checkpoint, CheckpointKind, WalkIn
 from festival.extensions import db
@@ -108,29 +108,54 @@ def inside_now(edition_id: int, day: date) -> dict[int, int]:
     return {venue_id: int(n) for venue_id, n in rows}
 
 
-def entries_per_quarter(edition: Edition, day: date) -> list[dict]:
-    """Entries (ticket admissions at venue doors and walk-ins) per 15 minutes of ``day``."""
-    start, end = local_day_bounds(edition, day)
-    zone = ZoneInfo(edition.timezone)
-    admissions = db.session.execute(
-        select(Admission.first_at, Admission.people)
-        .join(Checkpoint, Checkpoint.id == Admission.checkpoint_id)
-        .where(
-            Checkpoint.edition_id == edition.id,
-            Checkpoint.kind == CheckpointKind.VENUE,
-            Admission.day == day,
+def _utc_quarter(column):
+    """SQL for the minute of the UTC day a timestamp falls in, rounded down to a quarter."""
+    if db.engine.dialect.name == "sqlite":  # stored as text "YYYY-MM-DD HH:MM:SS[.ffffff]"
+        hour = func.cast(func.substr(column, 12, 2), Integer)
+        minute = func.cast(func.substr(column, 15, 2), Integer)
+        return hour * 60 + minute // BUCKET_MINUTES * BUCKET_MINUTES
+    hour = func.cast(func.extract("hour", column), Integer)
+    minute = func.cast(func.extract("minute", column), Integer)
+    return hour * 60 + minute // BUCKET_MINUTES * BUCKET_MINUTES
+
+
+def _venue_doors(edition_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Checkpoint.id).where(
+                Checkpoint.edition_id == edition_id, Checkpoint.kind == CheckpointKind.VENUE
+            )
         )
-    ).all()
-    walk_ins = db.session.execute(
-        select(WalkIn.at, WalkIn.people)
-        .join(Checkpoint, Checkpoint.id == WalkIn.checkpoint_id)
-        .where(Checkpoint.edition_id == edition.id, WalkIn.at >= start, WalkIn.at < end)
-    ).all()
+    )
+
+
+def entries_per_quarter(edition: Edition, day: date) -> list[dict]:
+    """Entries (ticket admissions at venue doors and walk-ins) per 15 minutes of ``day``.
+
+    Grouped in SQL by UTC quarter (read from the covering indexes), shifted to local time here:
+    the edition's UTC offset is a whole number of quarters.
+    """
+    start, end = local_day_bounds(edition, day)
+    doors = _venue_doors(edition.id)
+    bucket_a = _utc_quarter(Admission.first_at).label("q")
+    bucket_w = _utc_quarter(WalkIn.at).label("q")
+    rows = [
+        *db.session.execute(
+            select(bucket_a, func.sum(Admission.people))
+            .where(Admission.checkpoint_id.in_(doors), Admission.day == day)
+            .group_by(bucket_a)
+        ),
+        *db.session.execute(
+            select(bucket_w, func.sum(WalkIn.people))
+            .where(WalkIn.checkpoint_id.in_(doors), WalkIn.at >= start, WalkIn.at < end)
+            .group_by(bucket_w)
+        ),
+    ]
+    offset = ZoneInfo(edition.timezone).utcoffset(datetime.combine(day, datetime.min.time()))
+    shift = int(offset.total_seconds() // 60)
     buckets: Counter = Counter()
-    for at, people in [*admissions, *walk_ins]:
-        local = at.astimezone(zone)
-        minute = local.hour * 60 + local.minute // BUCKET_MINUTES * BUCKET_MINUTES
-        buckets[minute] += people
+    for minute, people in rows:
+        buckets[(int(minute) + shift) % (24 * 60)] += int(people)
     if not buckets:
         return []
     first, last = min(buckets), max(buckets)

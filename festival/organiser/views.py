@@ -13,6 +13,13 @@ from festival.programme.services import current_edition
 bp = Blueprint("organiser", __name__, url_prefix="/organisateur", cli_group=None)
 
 
+@bp.record_once
+def _keep_personal_data_out_of_logs(state):
+    from festival.organiser.log_privacy import install
+
+    install(state.app)
+
+
 def edition_or_404():
     edition = current_edition()
     if edition is None:
