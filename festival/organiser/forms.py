@@ -67,3 +67,30 @@ class NameForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that only carries the CSRF token."""
+
+
+class VenueForm(FlaskForm):
+    slug = StringField(_l("Identifiant (URL)"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=120)])
+    address = StringField(_l("Adresse"), validators=[Length(max=200)])
+    postal_code = StringField(_l("Code postal"), validators=[Length(max=10)])
+    city = StringField(_l("Ville"), validators=[Length(max=80)])
+    capacity = IntegerField(
+        _l("Jauge (vide : pas de limite)"), validators=[Optional(), NumberRange(min=1, max=100000)]
+    )
+    description_fr = TextAreaField(_l("Description (français)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Description en anglais"), validators=[Length(max=5000)])
+
+
+class LanguageForm(FlaskForm):
+    code = StringField(_l("Code BCP 47"), validators=[DataRequired(), Length(max=35)])
+    native_name = StringField(_l("Nom dans la langue"), validators=[DataRequired(), Length(max=80)])
+    name_fr = StringField(_l("Nom en français"), validators=[DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Nom en anglais"), validators=[DataRequired(), Length(max=80)])
+    direction = SelectField(
+        _l("Sens d'écriture"),
+        choices=[
+            SelectChoice("ltr", _l("de gauche à droite")),
+            SelectChoice("rtl", _l("de droite à gauche")),
+        ],
+    )

@@ -76,4 +76,5 @@ from festival.organiser import (  # noqa: E402,F401  (routes and commands regist
     admin_views,
     commands,
     people_views,
+    places_views,
 )

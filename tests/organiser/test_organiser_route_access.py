@@ -70,6 +70,7 @@ def _values(seeded, victim, right_token: bool) -> dict:
         "booking_id": booking.id,
         "user_id": victim.id,
         "kind": "attendees",
+        "venue_id": event.venue_id,
     }
 
 
