@@ -101,10 +101,13 @@ def erase_registration(registration: Registration, now: datetime) -> Registratio
 def _purge_pdf_cache(ticket_ids: list[int] | None) -> None:
     """Drop cached ticket PDFs through the tickets feature (None = all of them)."""
     try:
-        from festival.tickets.pdf import purge_pdf_cache
+        from festival.tickets.pdf_cache import purge_pdf_cache
     except ImportError:  # tickets' PDF cache not merged yet: nothing cached to remove
         return
-    purge_pdf_cache(ticket_ids)
+    if ticket_ids is None:
+        purge_pdf_cache(None)
+    for ticket_id in ticket_ids or ():
+        purge_pdf_cache(ticket_id)
 
 
 def purge_personal_data(now: datetime, after_days: int) -> int:

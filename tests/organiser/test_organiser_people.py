@@ -67,3 +67,20 @@ def test_create_a_volunteer_and_list_it(organiser, client):
     assert db.session.scalar(select(User.role).where(User.email == "new@example.org")) == (
         "volunteer"
     )
+
+
+def test_manual_check_in_goes_through_the_check_in_service(seeded, organiser, client):
+    import pytest
+
+    pytest.importorskip("festival.checkin.services", reason="check-in feature not merged yet")
+    from festival.checkin.models import Admission
+
+    person = seeded.people[1]
+    door = seeded.event_door[seeded.bookable[0].id]
+    url = f"/organisateur/billets/{person.ticket.id}/entree"
+    assert client.post(url, data={"checkpoint_id": door.id}).status_code == 302
+    assert db.session.scalar(
+        select(Admission.id).where(
+            Admission.ticket_id == person.ticket.id, Admission.checkpoint_id == door.id
+        )
+    )

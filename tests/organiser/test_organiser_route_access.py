@@ -71,6 +71,7 @@ def _values(seeded, victim, right_token: bool) -> dict:
         "user_id": victim.id,
         "kind": "attendees",
         "venue_id": event.venue_id,
+        "ticket_id": person.ticket.id,
     }
 
 
