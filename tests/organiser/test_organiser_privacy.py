@@ -55,14 +55,29 @@ def test_the_data_export_holds_the_registration_and_is_logged(seeded, organiser,
     )
 
 
+def _cached_pdf(ticket_id):
+    """A cached PDF of the ticket where the tickets feature keeps them (once it is merged)."""
+    try:
+        from festival.tickets.pdf_cache import cache_directory
+    except ImportError:
+        return None
+    directory = cache_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{ticket_id}-1-fr-canary.pdf"
+    path.write_bytes(b"%PDF " + CANARY_NAME.encode())
+    return path
+
+
 def test_erasure_leaves_no_trace_of_the_canary_and_keeps_the_counts(seeded, organiser, client):
     person = _canary(seeded)
+    cached = _cached_pdf(person.ticket.id)
     assert _traces(CANARY_NAME, CANARY_EMAIL)  # the scan really looks (negative control)
     before = stats.compute_dashboard(seeded.edition, seeded.now)
     response = client.post(f"/organisateur/inscriptions/{person.registration.id}/effacer")
     assert response.status_code == 302
     db.session.expire_all()
     assert _traces(CANARY_NAME, CANARY_EMAIL, "Zybrowski") == []
+    assert cached is None or not cached.exists()
     after = stats.compute_dashboard(seeded.edition, seeded.now)
     assert after["totals"] == before["totals"]
     assert after["postal_codes"] == before["postal_codes"]
