@@ -77,7 +77,8 @@ def test_dashboard_charts_are_drawn_with_the_figures(browser, live_url, app, mak
     context.add_cookies([_organiser_cookie(app, make_user, live_url)])
     page = context.new_page()
     errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))  # script errors, CSP included
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if "Refused" in m.text else None)  # CSP
     page.goto(live_url + "/organisateur/")
     expect(page.locator('[data-total="walk_ins"]')).to_have_text("3")
     first = seeded.bookable[0]
