@@ -7,7 +7,10 @@ from flask import has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
+
+from festival import sqlite_gate
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -74,4 +77,27 @@ def _begin_sqlite(connection):
     # A deferred transaction that reads, then writes, fails at once with "database is locked"
     # instead of waiting for busy_timeout (49 of 50 concurrent writers did, measured here).
     # Reads for safe methods stay deferred so page views never queue behind the write lock.
-    connection.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")
+    if _is_read_only_request():
+        connection.exec_driver_sql("BEGIN")
+        return
+    sqlite_gate.acquire(connection)
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end_sqlite(connection):
+    # Runs before the COMMIT/ROLLBACK itself; the next writer's BEGIN IMMEDIATE waits on
+    # SQLite's lock for the few microseconds until it is done.
+    if connection.dialect.name == "sqlite":
+        sqlite_gate.release(connection.connection.info)
+
+
+@event.listens_for(Pool, "reset")
+def _reset_sqlite(dbapi_connection, connection_record, reset_state):
+    sqlite_gate.release(connection_record.info)
+
+
+@event.listens_for(Pool, "close")
+def _close_sqlite(dbapi_connection, connection_record):
+    sqlite_gate.close(connection_record.info)

@@ -39,7 +39,9 @@ def document() -> dict:
             "responses": {
                 "Error": {
                     "description": "The request was refused.",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
                 }
             },
         },

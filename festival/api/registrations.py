@@ -5,9 +5,10 @@ from flask import current_app, request
 from festival.api import bp
 from festival.db import utcnow
 from festival.errors import ValidationError
-from festival.extensions import db, limiter
+from festival.extensions import limiter
 from festival.registration import services
 from festival.registration.inputs import input_from_json
+from festival.registration.links import commit_keeping_objects
 from festival.registration.presenters import registration_json
 
 
@@ -25,10 +26,9 @@ def create_registration():
     data = input_from_json(body)
     waitlist = body.get("waitlist", True) is not False
     registration = services.register(data, utcnow(), waitlist=waitlist)
-    # Built before the commit: the objects are still loaded, and code_for may create the
-    # edition's first signing key, which must be committed with the tickets it signs.
+    commit_keeping_objects()
+    # Built after the commit (the event row is locked until then) from loaded objects.
     body = {"registration": registration_json(registration)}
-    db.session.commit()
     return body, 201
 
 

@@ -92,9 +92,14 @@ def _after_commit(session: Session) -> None:
     # The identity survives the commit's expiry (reading .id would need SQL, not allowed here).
     ids = [inspect(m).identity[0] for m in messages or () if inspect(m).identity]
     if ids:
+        from flask import current_app
+
         from festival.mail.delivery import dispatch
 
-        dispatch(ids)
+        try:
+            dispatch(ids)
+        except Exception:  # Redis down, say: what was committed stands; mail-retry sends it
+            current_app.logger.exception("Mail %s queued in the outbox only", ids)
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:

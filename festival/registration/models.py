@@ -40,6 +40,8 @@ class Registration(db.Model):
 
     # Warnings of the last register/book_more call (e.g. a tight walk between venues); not stored.
     warnings: tuple = ()
+    # Ticket codes signed by register (ticket id -> code), so the answer needs no more SQL.
+    ticket_codes: dict = {}  # noqa: RUF012  (replaced per instance, never mutated)
 
 
 class Attendee(db.Model):

@@ -24,7 +24,8 @@ def registration_json(registration: Registration) -> dict:
                 "name": attendee.name,
                 "group_size": attendee.group_size,
                 "ticket": {
-                    "code": code_for(attendee.ticket),
+                    "code": registration.ticket_codes.get(attendee.ticket.id)
+                    or code_for(attendee.ticket),
                     "short_code": attendee.ticket.short_code,
                     "pdf_url": pdf_url(attendee.ticket),
                 },

@@ -24,7 +24,7 @@ from festival.registration.inputs import (
     check_locale,
 )
 from festival.registration.models import Attendee, Booking, BookingStatus, Registration
-from festival.tickets.services import cancel_ticket, issue_ticket
+from festival.tickets.services import cancel_ticket, code_for, issue_ticket
 
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 
@@ -155,9 +155,13 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     db.session.add(registration)
     for attendee in registration.attendees:  # issue_ticket flushes: ids exist from here on
         issue_ticket(attendee, registration.edition_id, now)
+    notices.queue_confirmation(registration, now)
+    # Sign the codes now: the seat UPDATE below locks the event row (PostgreSQL) until
+    # commit, so everything that can happen before it does.
+    registration.ticket_codes = {a.ticket.id: code_for(a.ticket) for a in registration.attendees}
+    db.session.flush()
     for event in events:
         _book(registration.attendees, event, now, waitlist)
-    notices.queue_confirmation(registration, now)
     registration.warnings = tuple(warnings)
     return registration
 

@@ -35,12 +35,11 @@ def no_store(response):
 
 def _show_error(form, error: DomainError) -> None:
     field = form.field_for(error.field)
+    message = str(error.message)
     if field is not None:
-        field.errors = (
-            [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-        )
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
     else:
-        flash(str(error.message), "error")
+        flash(message, "error")
 
 
 def _render_form(form, status=200):
@@ -136,7 +135,7 @@ def book_more(token):
         services.book_more(registration, form.events.data, utcnow(), waitlist=form.waitlist.data)
     except DomainError as error:
         db.session.rollback()
-        form.events.errors = [error.message]
+        form.events.errors = [str(error.message)]
         return _manage_page(services.registration_by_token(token), form, error.status)
     db.session.commit()
     for warning in registration.warnings:

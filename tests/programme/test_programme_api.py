@@ -127,3 +127,9 @@ def test_error_message_speaks_the_asked_locale(client, programme):
     assert body["error"]["message"] == "النوع «concert» غير موجود."
     body = client.get("/api/v1/events?kind=concert", headers={"Accept-Language": "en"}).get_json()
     assert body["error"]["message"] == "The type “concert” does not exist."
+
+
+def test_every_events_route_is_documented(app, openapi):
+    documented = {"/api/v1" + path.replace("{id}", "<int:event_id>") for path in openapi["paths"]}
+    routes = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")}
+    assert {r for r in routes if r.startswith("/api/v1/events")} <= documented

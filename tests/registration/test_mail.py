@@ -184,3 +184,24 @@ def test_mail_retry_command_sends_what_is_due(runner, register, make_event):
     result = runner.invoke(args=["mail-retry"])
     assert result.exit_code == 0, result.output
     assert "email(s) sent" in result.output
+
+
+def test_a_broken_queue_does_not_fail_the_committed_registration(app, client, make_event):
+    class BrokenQueue:
+        name = "mail"
+
+        @property
+        def connection(self):
+            raise ConnectionError("Redis is down")
+
+    event = make_event()
+    db.session.commit()
+    app.extensions["mail_queue"] = BrokenQueue()
+    body = {
+        "contact": {"name": "Ana", "email": "ana@example.org"},
+        "attendees": [{"name": "A"}],
+        "bookings": [event.id],
+        "consent": True,
+    }
+    assert client.post("/api/v1/registrations", json=body).status_code == 201
+    assert db.session.query(OutboxMessage).one().status == "pending"

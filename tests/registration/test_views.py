@@ -228,3 +228,23 @@ def test_manage_page_books_more_and_changes_language(client, register, make_even
 
 def test_an_unknown_manage_link_is_a_404(client, app):
     assert client.get("/fr/inscription/gerer/" + "x" * 43).status_code == 404
+
+
+def test_the_form_lists_the_demo_programme_by_day(client, request):
+    from festival.programme.models import Event
+
+    pytest.importorskip("festival.programme.demo_data", reason="demo data not merged yet")
+    request.getfixturevalue("demo")
+    html = client.get("/en/inscription").get_data(as_text=True)
+    bookable = db.session.query(Event).filter(Event.capacity.is_not(None)).count()
+    assert html.count('name="events"') == bookable > 0
+    assert html.count('class="day"') == 2
+
+
+def test_a_people_error_is_shown_above_the_rows(client, make_event):
+    event = make_event()
+    db.session.commit()
+    data = form_data([event.id], **{"attendees-0": "", "attendees-1": ""})
+    response = client.post("/en/inscription", data=data)
+    assert response.status_code == 400
+    assert "Enter at least one person." in response.get_data(as_text=True)
