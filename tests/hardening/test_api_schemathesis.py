@@ -2,13 +2,14 @@
 
 Zero answers of 500 or above; every 4xx is JSON ``{"error": {"code", "message"}}``.
 ``FESTIVAL_SCHEMATHESIS_EXAMPLES`` sets the cases per operation (CI: .ci/run): half valid
-(schema-conforming: they reach the services), half invalid (they must be refused cleanly). Schemathesis' pytest plugin does not load under
-pytest 9, so the operations are driven by hand with their Hypothesis strategies.
+(schema-conforming: they reach the services), half invalid (they must be refused cleanly).
+Schemathesis' pytest plugin does not load under pytest 9, so the operations are driven by hand
+with their Hypothesis strategies.
 """
 
 import os
-from collections import Counter
 import time
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -72,9 +73,8 @@ def test_registrations_with_real_items_and_hostile_text_never_fail(app, demo, cl
     """Schema-valid bodies rarely name a real item: these do, with any Unicode in every field."""
     from hypothesis import strategies as st
 
-    from festival.programme.models import Event
-
     from festival.extensions import db
+    from festival.programme.models import Event
 
     event_ids = db.session.scalars(db.select(Event.id).where(Event.booking_required)).all()
     assert event_ids
