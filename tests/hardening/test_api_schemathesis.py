@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 EXAMPLES = int(os.environ.get("FESTIVAL_SCHEMATHESIS_EXAMPLES", "100"))
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
