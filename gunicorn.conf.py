@@ -30,3 +30,8 @@ def post_worker_init(worker):
     from festival.warmup import warm_up
 
     warm_up(worker.wsgi)
+
+
+# gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl, one path shared by every
+# instance of the same user (two sites, tests in parallel): they would take over each other's.
+control_socket_disable = True

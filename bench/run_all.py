@@ -30,7 +30,9 @@ def main() -> int:
             failures.append(f"{name}: {type(error).__name__}: {error}")
             continue
         for figure, data in figures.items():
-            rows.append((name, figure, data["value"], data.get("unit", ""), data.get("budget") or ""))
+            rows.append(
+                (name, figure, data["value"], data.get("unit", ""), data.get("budget") or "")
+            )
         print(f"[{name} done in {time.monotonic() - started:.0f} s]", file=sys.stderr)
     width = max((len(r[1]) for r in rows), default=10)
     print(f"{'bench':<13} {'figure':<{width}} {'value':>10}  unit      budget")

@@ -1,6 +1,37 @@
 """Response headers every page carries, and the rules for trusted hosts."""
 
-from flask import request
+from flask import request, session
+
+# Pages and API answers that carry personal data (names, emails, tickets, staff views): never
+# kept by a browser, a shared computer's history or a proxy. Features add their endpoints here.
+PERSONAL_ENDPOINTS = {
+    "registration.manage",
+    "registration.confirmation",
+    "tickets.pdf",
+}
+PERSONAL_PATH_PREFIXES = (
+    "/scan",
+    "/organiser",
+    "/tickets/",
+    "/api/v1/registrations",
+    "/api/v1/checkins",
+    "/api/v1/attendees",
+    "/api/v1/offline-pack",
+    "/api/v1/walk-ins",
+    "/api/v1/stats",
+)
+
+
+def has_personal_data() -> bool:
+    """Whether this answer may hold personal data: listed, a POST's answer, or staff signed in."""
+    if request.endpoint == "static":
+        return False
+    return (
+        request.endpoint in PERSONAL_ENDPOINTS
+        or request.path.startswith(PERSONAL_PATH_PREFIXES)
+        or request.method not in ("GET", "HEAD", "OPTIONS")
+        or "_user_id" in session
+    )
 
 
 def content_security_policy(path: str) -> str:
@@ -24,11 +55,11 @@ def init_app(app) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         camera = "(self)" if request.path.startswith("/scan") else "()"
-        headers.setdefault(
-            "Permissions-Policy", f"camera={camera}, microphone=(), geolocation=()"
-        )
+        headers.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=()")
         if response.mimetype == "text/html":
             headers.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        if has_personal_data():
+            headers["Cache-Control"] = "no-store"
         if app.config["FORCE_HTTPS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

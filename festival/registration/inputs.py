@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.errors import ValidationError
+from festival.programme.services import MAX_ID
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -92,7 +93,8 @@ def check_event_ids(value) -> list[int]:
         raise _invalid("bookings", _l("Choisissez au moins une activité."))
     if len(value) > MAX_BOOKINGS:
         raise _invalid("bookings", _l("Vous avez choisi trop d'activités."))
-    if any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+    # An id past the database's integer range would overflow in the query (a 500), not miss.
+    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= MAX_ID for v in value):
         raise _invalid("bookings", _l("Cette activité n'existe pas."))
     return sorted(set(value))
 

@@ -113,7 +113,7 @@ def cancel(token):
         raise ValidationError()
     if form.target.data == "all":
         services.cancel_registration(registration, utcnow())
-    elif form.target.data.isdigit():
+    elif form.target.data.isdecimal():  # "²".isdigit() is True but int("²") fails
         services.cancel_event_bookings(registration, int(form.target.data), utcnow())
     else:
         raise ValidationError()
