@@ -200,9 +200,8 @@ def _find_ticket(request: ScanRequest, ctx: _Context) -> str | None:
         status = claim_status(claim, ctx.ticket)
         if status == ClaimStatus.INVALID:
             return R.INVALID
-        if status == ClaimStatus.CANCELLED:
-            return R.CANCELLED
-        if status == ClaimStatus.REVOKED:
+        if status in (ClaimStatus.CANCELLED, ClaimStatus.REVOKED):
+            # A cancelled ticket's code is revoked, as the offline scanners' list says.
             return R.REVOKED
         valid_today = claim.is_valid_on((ctx.day - ctx.edition.starts_on).days)
     else:
