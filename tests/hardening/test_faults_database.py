@@ -69,7 +69,9 @@ def test_database_outage_mid_load_gives_503_then_recovers(app, serve, proxy, mak
     assert (health_status, health["database"]) == (503, "unreachable")
     statuses = {status for _, status, _ in driver.answers}
     assert statuses <= {201, 503}, statuses
-    during = [(s, b) for at, s, b in driver.answers if cut_at + 0.2 < at < restored_at]
+    # A request already past its commit when the link was cut may still answer 201 late
+    # on a loaded machine: judge the answers from one second after the cut.
+    during = [(s, b) for at, s, b in driver.answers if cut_at + 1.0 < at < restored_at]
     assert during and all(s == 503 for s, _ in during)
     for _, body in during:
         assert body["error"]["code"] == "unavailable"
