@@ -55,7 +55,7 @@ def qr_luma(text: str) -> bytes:
     return bytes(frame)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_driver():
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         reason = f"{CHROMIUM} is missing (apt-get install chromium): browser tests not run"
@@ -155,7 +155,7 @@ def live_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def launch_with_clip(playwright_driver, tmp_path_factory):
     """Start one Chromium per fake-camera clip (the clip is a launch flag)."""
     browsers = {}
