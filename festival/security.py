@@ -58,7 +58,7 @@ def init_app(app) -> None:
         headers.setdefault("Permissions-Policy", f"camera={camera}, microphone=(), geolocation=()")
         if response.mimetype == "text/html":
             headers.setdefault("Content-Security-Policy", content_security_policy(request.path))
-        if has_personal_data():
+        if has_personal_data() and "no-store" not in headers.get("Cache-Control", ""):
             headers["Cache-Control"] = "no-store"
         if app.config["FORCE_HTTPS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
