@@ -1,7 +1,6 @@
 """The organiser dashboard in Chromium: charts drawn with data, tables with the same figures."""
 
 import importlib.util
-import os
 import threading
 from pathlib import Path
 
@@ -49,18 +48,6 @@ def live_url(app, seeded):
     thread.join()
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing (CI must run browser tests)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _organiser_cookie(app, make_user, url):

@@ -4,13 +4,11 @@ Reuses the programme tests' axe helper (WCAG 2.1 A/AA rules, axe loaded from our
 the strict CSP stays on).
 """
 
-import os
-from pathlib import Path
 
 import pytest
 
 from festival.extensions import db
-from tests.programme.test_programme_browser import CHROMIUM, axe_violations
+from tests.programme.test_programme_browser import axe_violations
 
 pytestmark = pytest.mark.browser
 ARGS = [
@@ -28,18 +26,6 @@ def database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'a11y.sqlite3'}"
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing (CI must run browser tests)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

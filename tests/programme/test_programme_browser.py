@@ -1,8 +1,6 @@
 """What only a browser shows: axe-core checks, the mirrored grid, the list on phones."""
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -27,18 +25,6 @@ def live_url(app, programme):
     thread.join()
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing (CI must run browser tests)")
-        pytest.skip("Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 def axe_violations(page) -> list:
