@@ -53,11 +53,15 @@ def post_json(port: int, path: str, body: dict, timeout: float = 15) -> tuple[in
 
 
 class LoadDriver:
-    """Clients in threads that register people until stopped; every answer is timestamped."""
+    """Clients in threads that register people until stopped.
+
+    Each answer is kept as (answered_at, status, body, sent_at): on a loaded machine an answer
+    can arrive long after its request was sent, so tests that judge a moment use ``sent_at``.
+    """
 
     def __init__(self, port: int, event_id: int, clients: int = 6, prefix: str = "p"):
         self.port, self.event_id, self.prefix = port, event_id, prefix
-        self.answers: list[tuple[float, int, dict | None]] = []
+        self.answers: list[tuple[float, int, dict | None, float]] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._numbers = iter(range(1_000_000))
@@ -67,11 +71,12 @@ class LoadDriver:
         while not self._stop.is_set():
             with self._lock:
                 n = next(self._numbers)
+            sent_at = time.monotonic()
             status, body = post_json(
                 self.port, "/api/v1/registrations", registration_body(self.event_id, n, self.prefix)
             )
             with self._lock:
-                self.answers.append((time.monotonic(), status, body))
+                self.answers.append((time.monotonic(), status, body, sent_at))
             if status != 201:
                 time.sleep(0.02)  # an outage answers at once: don't spin
 

@@ -4,7 +4,6 @@ Reuses the programme tests' axe helper (WCAG 2.1 A/AA rules, axe loaded from our
 the strict CSP stays on).
 """
 
-
 import pytest
 
 from festival.extensions import db
@@ -24,8 +23,6 @@ ARGS = [
 @pytest.fixture
 def database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'a11y.sqlite3'}"
-
-
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def gunicorn(app, tmp_path):
 def _wait_for_a_write(driver: LoadDriver, since: float, budget: float) -> None:
     deadline = since + budget
     while time.monotonic() < deadline:
-        if any(at > since and status == 201 for at, status, _ in list(driver.answers)):
+        if any(at > since and status == 201 for at, status, _, _ in list(driver.answers)):
             return
         time.sleep(0.05)
 
@@ -109,7 +109,7 @@ def test_kill_9_of_workers_under_write_load_breaks_no_invariant(app, gunicorn, m
             if workers:
                 os.kill(rng.choice(workers), signal.SIGKILL)
                 killed += 1
-    statuses = [status for _, status, _ in driver.answers]
+    statuses = [status for _, status, _, _ in driver.answers]
     created = statuses.count(201)
     print(
         f"\n{killed} kills, {len(statuses)} requests, {created} registered, "
