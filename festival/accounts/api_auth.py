@@ -1,6 +1,14 @@
-"""Who is calling the API: a Bearer token, or a signed-in session (with its CSRF header)."""
+"""Who is calling the API: a Bearer token, or a signed-in session (with its CSRF header).
 
+A door scanner sends its token with every scan, hundreds a second at peak: each worker keeps
+what it learnt of a token for ``TOKEN_CACHE_SECONDS``, keyed by the token's hash. Expiry is
+checked on every request; a revoked token or a disabled account is refused by every worker
+within those few seconds, not at once.
+"""
+
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -50,14 +58,39 @@ _TOKEN_QUERY = (
 )
 
 
-def user_for_token(token: str, now) -> ApiCaller | None:
-    """Give the enabled holder of an unexpired, unrevoked token."""
-    row = db.session.connection().execute(_TOKEN_QUERY, {"h": hash_token(token)}).first()
+TOKEN_CACHE_SECONDS = 5.0
+_TOKEN_CACHE_SIZE = 1000  # tokens in use at once: a few dozen phones; past this, start afresh
+_clock = time.monotonic  # tests move it
+
+
+def _token_cache() -> dict:
+    """{token hash: (kept until, caller or None, expires_at)}, one per app and process."""
+    return current_app.extensions.setdefault("api_token_cache", {})
+
+
+def _look_up(token_hash: str) -> tuple[ApiCaller | None, datetime | None]:
+    row = db.session.connection().execute(_TOKEN_QUERY, {"h": token_hash}).first()
     if row is None or not row.is_enabled or row.revoked_at is not None:
+        return None, None
+    return ApiCaller(row.id, row.role), row.expires_at
+
+
+def user_for_token(token: str, now) -> ApiCaller | None:
+    """Give the enabled holder of an unexpired, unrevoked token (revocation: see the module)."""
+    token_hash = hash_token(token)
+    cache = _token_cache()
+    hit = cache.get(token_hash)
+    if hit is not None and hit[0] > _clock():
+        caller, expires_at = hit[1], hit[2]
+    else:
+        caller, expires_at = _look_up(token_hash)
+        if caller is not None:  # unknown tokens are not kept: a new token works at once
+            if len(cache) >= _TOKEN_CACHE_SIZE:
+                cache.clear()
+            cache[token_hash] = (_clock() + TOKEN_CACHE_SECONDS, caller, expires_at)
+    if caller is None or (expires_at is not None and expires_at <= now):
         return None
-    if row.expires_at is not None and row.expires_at <= now:
-        return None
-    return ApiCaller(row.id, row.role)
+    return caller
 
 
 def _session_user() -> User | None:
