@@ -73,6 +73,10 @@ def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
     """
     at = _scan_time(request, now)
     checkpoint = cache.checkpoint_info(request.checkpoint_id)
+    edition = cache.edition_info(checkpoint.edition_id) if checkpoint else None
+    # The signature check is pure CPU: done before the first write, it is not done while
+    # holding SQLite's write lock (or PostgreSQL's row locks), which every other scan waits on.
+    claim = _read_code(request, edition) if edition else None
     scan_id = _claim_nonce(request, checkpoint, at, now)
     if scan_id is None:
         stored = db.session.execute(
@@ -81,11 +85,22 @@ def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
         return ScanOutcome(**json.loads(stored), replayed=True)
     if checkpoint is None:
         return _finish(scan_id, ScanOutcome(R.UNKNOWN_CHECKPOINT), None, None)
-    edition = cache.edition_info(checkpoint.edition_id)
     day = at.astimezone(edition.tz).date()
     ctx = _Context(checkpoint, edition, at, day)
-    outcome, effect = _decide(request, ctx, scan_id)
+    outcome, effect = _decide(request, ctx, claim, scan_id)
     return _finish(scan_id, outcome, ctx.ticket, effect)
+
+
+def _read_code(request: ScanRequest, edition: cache.EditionInfo):
+    """Give the signed code's claim (or its CodeError); None for a typed short code."""
+    code = _code_text(request)
+    if not codes.looks_like_code(code):
+        return None
+    return codes.decode(code, cache.public_keys(edition.id))
+
+
+def _code_text(request: ScanRequest) -> str:
+    return request.code.strip() if isinstance(request.code, str) else ""
 
 
 def _scan_time(request: ScanRequest, now: datetime) -> datetime:
@@ -166,8 +181,10 @@ def _finish(scan_id, outcome: ScanOutcome, ticket, effect) -> ScanOutcome:
     return outcome
 
 
-def _decide(request: ScanRequest, ctx: _Context, scan_id: int) -> tuple[ScanOutcome, str | None]:
-    refusal = _find_ticket(request, ctx)
+def _decide(
+    request: ScanRequest, ctx: _Context, claim, scan_id: int
+) -> tuple[ScanOutcome, str | None]:
+    refusal = _find_ticket(request, ctx, claim)
     if refusal:
         return ScanOutcome(refusal), None
     attendee = ctx.ticket
@@ -187,11 +204,13 @@ def _decide(request: ScanRequest, ctx: _Context, scan_id: int) -> tuple[ScanOutc
     ), effect
 
 
-def _find_ticket(request: ScanRequest, ctx: _Context) -> str | None:
-    """Load the scanned ticket into ``ctx``; give the refusal when the code does not hold."""
-    code = request.code.strip() if isinstance(request.code, str) else ""
-    if codes.looks_like_code(code):
-        claim = codes.decode(code, cache.public_keys(ctx.edition.id))
+def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
+    """Load the scanned ticket into ``ctx``; give the refusal when the code does not hold.
+
+    ``claim`` is what ``_read_code`` made of a signed code, None for a typed short code.
+    """
+    code = _code_text(request)
+    if claim is not None:
         if isinstance(claim, codes.CodeError) or claim.edition_id != ctx.edition.id:
             return R.INVALID
         ctx.ticket = run(
@@ -330,16 +349,19 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
     if admitted is not None:
         add_to_tally(ctx.checkpoint.id, ctx.day, admitted=people, inside=people)
         return R.OK, "admitted", None
+    first = _first_entry(ctx)
     # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.
-    reentered = db.session.execute(
-        update(ADMISSION)
-        .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(False))
-        .values(is_inside=True)
-    ).rowcount
-    if reentered:
+    # Read first: most repeats are of someone still inside, who needs no update at all.
+    if (
+        not first.pop("is_inside")
+        and db.session.execute(
+            update(ADMISSION)
+            .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(False))
+            .values(is_inside=True)
+        ).rowcount
+    ):
         add_to_tally(ctx.checkpoint.id, ctx.day, inside=people)
         return R.OK, "reentered", None
-    first = _first_entry(ctx)
     if request.offline and first["device_id"] != request.device_id:
         # The other phone let this ticket in too while offline: organisers must know.
         db.session.execute(
@@ -349,18 +371,39 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
     return R.ALREADY_CHECKED_IN, None, first
 
 
-def _first_entry(ctx: _Context) -> dict:
-    row = db.session.execute(
-        select(ADMISSION.c.first_at, ADMISSION.c.checkpoint_id, SCAN.c.device_id, Device.name)
+def _first_entry_select():
+    return (
+        select(
+            ADMISSION.c.first_at,
+            ADMISSION.c.checkpoint_id,
+            ADMISSION.c.is_inside,
+            SCAN.c.device_id,
+            Device.name,
+        )
         .join(SCAN, SCAN.c.id == ADMISSION.c.first_scan_id)
         .outerjoin(Device, Device.id == SCAN.c.device_id)
-        .where(*_admission_key(ctx))
+        .where(
+            ADMISSION.c.ticket_id == bindparam("ticket_id"),
+            ADMISSION.c.checkpoint_id == bindparam("checkpoint_id"),
+            ADMISSION.c.day == bindparam("day"),
+        )
+    )
+
+
+def _first_entry(ctx: _Context) -> dict:
+    row = run(
+        "first_entry",
+        _first_entry_select,
+        ticket_id=ctx.ticket.id,
+        checkpoint_id=ctx.checkpoint.id,
+        day=ctx.day,
     ).one()
     return {
         "at": row.first_at.isoformat(),
         "checkpoint_id": row.checkpoint_id,
         "device": row.name,
         "device_id": row.device_id,
+        "is_inside": row.is_inside,
     }
 
 
