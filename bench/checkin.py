@@ -1,12 +1,16 @@
 """Benchmark POST /api/v1/checkins under gunicorn (2 sync workers), SQLite and PostgreSQL.
 
-Closed loop: 1, 8, 10 and 50 concurrent scanners, each sending its next scan as soon as the
-previous answer arrives (scans/s, p50/p99). Open loop: 100 door scanners each scanning once a
+Closed loop: 1, 8, 10, 50 and 100 concurrent scanners, each sending its next scan as soon as
+the previous answer arrives (scans/s, p50/p99). Open loop: 100 door scanners each scanning once a
 second; latency is counted from the scheduled send time, so a slow server cannot hide behind a
-slow client (coordinated omission). The load comes from a separate process (threads with
-keep-alive http.client connections), so the client does not share the workers' GIL.
+slow client (coordinated omission). The load comes from separate processes (threads with
+keep-alive http.client connections, at most CLIENT_THREADS_PER_PROCESS each), so the client
+shares neither the workers' GIL nor, past that many threads, one GIL of its own.
 
-    python bench/checkin.py [--quick]            # SQLite; PostgreSQL too when
+``--server-times`` also has gunicorn log each request's duration and prints the server's p50/p99
+beside the client's: when they differ much, the time is spent in the client or in the queue.
+
+    python bench/checkin.py [--quick] [--server-times]    # SQLite; PostgreSQL too when
     FESTIVAL_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_checkin python ...
 
 Writes bench/results/checkin.json. Budget: open loop p99 <= 25 ms and no error on SQLite;
@@ -30,8 +34,10 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "checkin.json"
-CLOSED_LEVELS = (1, 8, 10, 50)
+CLOSED_LEVELS = (1, 8, 10, 50, 100)
 DOOR_SCANNERS = 100
+# 100 threads in one Python process queue on its GIL; past this many, split them.
+CLIENT_THREADS_PER_PROCESS = 25
 
 
 # ---------------------------------------------------------------- client (separate process)
@@ -63,12 +69,14 @@ def _client_main(spec: dict) -> None:
         return ok
 
     latencies, errors = [], [0]
-    stop_at = time.perf_counter() + spec["seconds"]
+    t0 = time.perf_counter() + (spec["t0"] - time.time())  # the shared start, on this clock
+    stop_at = t0 + spec["seconds"]
 
     def closed(i):
         conn = http.client.HTTPConnection("127.0.0.1", spec["port"], timeout=30)
         device = {"id": f"bench-device-{i:04d}", "name": f"Bench {i}"}
         mine = []
+        time.sleep(max(0.0, t0 - time.perf_counter()))
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
@@ -105,17 +113,16 @@ def _client_main(spec: dict) -> None:
         with lock:
             latencies.extend(mine)
 
-    t0 = time.perf_counter() + 0.5
+    mine = range(spec["first"], spec["first"] + spec["count"])
     if spec["mode"] == "closed":
-        threads = [threading.Thread(target=closed, args=(i,)) for i in range(spec["n"])]
+        threads = [threading.Thread(target=closed, args=(i,)) for i in mine]
     else:
-        threads = [threading.Thread(target=opened, args=(i, t0)) for i in range(spec["n"])]
-    began = time.perf_counter()
+        threads = [threading.Thread(target=opened, args=(i, t0)) for i in mine]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - (began if spec["mode"] == "closed" else t0)
+    elapsed = time.perf_counter() - t0
     print(json.dumps({"latencies": latencies, "errors": errors[0], "elapsed": elapsed}))
 
 
@@ -226,16 +233,23 @@ def _seed(database_url: str, instance: Path, tickets: int) -> dict:
     return {"token": token, "checkpoint_id": checkpoint_id, "codes": str(codes_file)}
 
 
-def _start_gunicorn(database_url: str, instance: Path, port: int) -> subprocess.Popen:
+def _start_gunicorn(
+    database_url: str, instance: Path, port: int, access_log: Path | None
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "FESTIVAL_DATABASE_URL": database_url,
         "FESTIVAL_SECRET_KEY": "bench",
         "FESTIVAL_INSTANCE_PATH": str(instance),
     }
+    # The production settings (access log, worker recycling, warm-up), 2 sync workers; the
+    # log goes to a file, as a real deployment's does, rather than nowhere.
+    log = (instance / "gunicorn.log").open("w")  # noqa: SIM115  (the server's, till it ends)
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
             "-w",
             "2",
             "-k",
@@ -244,10 +258,17 @@ def _start_gunicorn(database_url: str, instance: Path, port: int) -> subprocess.
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(
+                ["--access-logfile", str(access_log), "--access-logformat", "%(U)s %(D)s"]
+                if access_log
+                else []
+            ),
             "festival:create_app()",
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -260,37 +281,87 @@ def _start_gunicorn(database_url: str, instance: Path, port: int) -> subprocess.
     raise RuntimeError("gunicorn did not start")
 
 
-def _phase(spec: dict) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, "--client", json.dumps(spec)],
-        capture_output=True,
-        text=True,
-        check=True,
+def _pct(sorted_values: list, p: float) -> float:
+    values = sorted_values or [0.0]
+    return round(values[min(len(values) - 1, int(p * len(values)))] * 1000, 2)
+
+
+def _server_durations(access_log: Path | None, offset: int) -> tuple[list, int]:
+    """Give the durations (s) gunicorn logged for check-ins past ``offset``, and the new offset."""
+    if access_log is None or not access_log.exists():
+        return [], offset
+    with access_log.open() as log:
+        log.seek(offset)
+        lines = log.read().splitlines()
+        offset = log.tell()
+    return [int(d) / 1e6 for u, d in (line.split() for line in lines) if u == "/api/v1/checkins"], (
+        offset
     )
-    raw = json.loads(out.stdout)
-    lat = sorted(raw["latencies"]) or [0.0]
 
-    def pct(p):
-        return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 2)
 
+def _phase(spec: dict, access_log: Path | None = None) -> dict:
+    """Run one load phase from enough client processes; merge their figures."""
+    log_offset = access_log.stat().st_size if access_log and access_log.exists() else 0
+    # Every process starts sending at the same wall-clock time, late enough for all to be up.
+    t0 = time.time() + 1.0
+    starts = range(0, spec["n"], CLIENT_THREADS_PER_PROCESS)
+    clients = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--client",
+                json.dumps(
+                    {
+                        **spec,
+                        "first": first,
+                        "count": min(CLIENT_THREADS_PER_PROCESS, spec["n"] - first),
+                        "t0": t0,
+                        "offset": spec["offset"] + first * 1000,
+                    }
+                ),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for first in starts
+    ]
+    raws = []
+    for client in clients:
+        out, _ = client.communicate()
+        if client.returncode:
+            raise RuntimeError(f"bench client failed ({client.returncode})")
+        raws.append(json.loads(out))
+    lat = sorted(x for raw in raws for x in raw["latencies"])
+    server, _ = _server_durations(access_log, log_offset)
+    server.sort()
+    elapsed = max(raw["elapsed"] for raw in raws)
     return {
-        "scans": len(raw["latencies"]),
-        "errors": raw["errors"],
-        "scans_per_s": round(len(raw["latencies"]) / raw["elapsed"], 1),
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
-        "max_ms": round(lat[-1] * 1000, 2),
+        "scans": len(lat),
+        "errors": sum(raw["errors"] for raw in raws),
+        "scans_per_s": round(len(lat) / elapsed, 1),
+        "p50_ms": _pct(lat, 0.50),
+        "p99_ms": _pct(lat, 0.99),
+        "max_ms": _pct(lat, 1.0),
+        "client_processes": len(clients),
+        "load1": round(os.getloadavg()[0], 1),
+        **(
+            {"server_p50_ms": _pct(server, 0.50), "server_p99_ms": _pct(server, 0.99)}
+            if server
+            else {}
+        ),
     }
 
 
-def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
+def bench_engine(name: str, database_url: str | None, quick: bool, server_times: bool) -> dict:
     tickets = 5_000 if quick else 30_000
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         url = database_url or f"sqlite:///{instance / 'bench.sqlite3'}"
         seeded = _seed(url, instance, tickets)
         port = _free_port()
-        server = _start_gunicorn(url, instance, port)
+        access_log = instance / "access.log" if server_times else None
+        server = _start_gunicorn(url, instance, port, access_log)
         try:
             base = {**seeded, "port": port, "offset": 0}
             _phase({**base, "mode": "closed", "n": 4, "seconds": 1})  # warm up both workers
@@ -303,9 +374,10 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
                     "seconds": 3 if quick else 8,
                     "offset": (i + 1) * tickets // 6,
                 }
-                figures["closed"][str(n)] = _phase(spec)
+                figures["closed"][str(n)] = _phase(spec, access_log)
             figures["open_100_doors"] = _phase(
-                {**base, "mode": "open", "n": DOOR_SCANNERS, "seconds": 5 if quick else 20}
+                {**base, "mode": "open", "n": DOOR_SCANNERS, "seconds": 5 if quick else 20},
+                access_log,
             )
         finally:
             server.terminate()
@@ -313,22 +385,31 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
     return figures
 
 
-def run(quick: bool = False) -> dict:
-    """Measure on SQLite (and PostgreSQL when FESTIVAL_BENCH_PG_URL is set); print and save."""
-    engines = {"sqlite": None}
-    pg = os.environ.get("FESTIVAL_BENCH_PG_URL") or os.environ.get("FESTIVAL_BENCH_DATABASE_URL")
-    if pg:
-        engines["postgresql"] = pg
-    results = {name: bench_engine(name, url, quick) for name, url in engines.items()}
-    print(f"{'engine':<11}{'load':<16}{'scans/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+def _print_table(results: dict) -> None:
+    """One line per point; the machine's 1-minute load beside it (figures move with it)."""
+    print(
+        f"{'engine':<11}{'load':<16}{'scans/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'srv p50':>9}{'srv p99':>9}{'clients':>8}{'load1':>7}"
+    )
     for name, figures in results.items():
         rows = [(f"closed x{n}", f) for n, f in figures["closed"].items()]
         rows.append(("open 100 doors", figures["open_100_doors"]))
         for label, f in rows:
             print(
                 f"{name:<11}{label:<16}{f['scans_per_s']:>9}{f['p50_ms']:>9}{f['p99_ms']:>9}"
-                f"{f['errors']:>8}"
+                f"{f['errors']:>8}{f.get('server_p50_ms', '-'):>9}{f.get('server_p99_ms', '-'):>9}"
+                f"{f['client_processes']:>8}{f['load1']:>7}"
             )
+
+
+def run(quick: bool = False, server_times: bool = False) -> dict:
+    """Measure on SQLite (and PostgreSQL when FESTIVAL_BENCH_PG_URL is set); print and save."""
+    engines = {"sqlite": None}
+    pg = os.environ.get("FESTIVAL_BENCH_PG_URL") or os.environ.get("FESTIVAL_BENCH_DATABASE_URL")
+    if pg:
+        engines["postgresql"] = pg
+    results = {name: bench_engine(name, url, quick, server_times) for name, url in engines.items()}
+    _print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"quick": quick, "results": results}, indent=2) + "\n")
     return _figures(results)
@@ -363,4 +444,4 @@ if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--client":
         _client_main(json.loads(sys.argv[2]))
     else:
-        run(quick="--quick" in sys.argv)
+        run(quick="--quick" in sys.argv, server_times="--server-times" in sys.argv)
