@@ -70,7 +70,7 @@ def _colour_at(x, y, maskable: bool):
         y = (y - SIZE / 2) / MASKABLE_SCALE + SIZE / 2
     elif not _in_rounded_square(x, y):
         return CLEAR
-    if any(_near_segment(x, y, a, b, TICK_WIDTH / 2) for a, b in zip(TICK, TICK[1:])):
+    if any(_near_segment(x, y, a, b, TICK_WIDTH / 2) for a, b in zip(TICK, TICK[1:], strict=False)):
         return GREEN
     if any(fx <= x <= fx + w and fy <= y <= fy + h for fx, fy, w, h in FRAME):
         return WHITE
