@@ -327,3 +327,16 @@ def test_verdict_is_announced_and_not_by_colour_only(blank_browser, live_server)
     )
     assert colours == ["rgb(255, 255, 255)", "rgb(176, 0, 32)"]
     context.close()
+
+
+def test_chromium_finds_the_scanner_installable(blank_browser, live_server):
+    """Chromium's own installability check: manifest, icons, service worker, start URL."""
+    context, page = open_scanner(blank_browser, live_server)
+    expect(page.locator("#scanner")).to_have_attribute("data-sw", "ready", timeout=VERDICT_TIMEOUT)
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never installs: the only error left.
+    assert [e["errorId"] for e in errors] == ["in-incognito"]
+    context.close()
