@@ -199,7 +199,7 @@ def test_offline_exit_and_reentry_sync_at_the_time_they_happened(blank_browser, 
     context.set_offline(True)
     scan(page, live_server.code, "ok", "ok")
     page.get_by_label("Sortie", exact=True).check()
-    scan(page, live_server.code, "ok", "exit")
+    scan(page, live_server.short_code, "ok", "exit")  # typed: found in the pack
     page.get_by_label("Entrée", exact=True).check()
     scan(page, live_server.code, "ok", "ok")
     scan(page, live_server.code, "already_checked_in", "already")
