@@ -14,7 +14,7 @@ from sqlalchemy import select
 from festival.checkin.models import Admission, Checkpoint, CheckpointKind
 from festival.errors import NotFoundError, ValidationError
 from festival.extensions import db
-from festival.programme.models import Edition, current_edition_query
+from festival.programme.models import Edition, Event, current_edition_query
 from festival.registration.models import Attendee, Booking
 from festival.tickets.models import SigningKey, Ticket, TicketStatus
 from festival.tickets.revocations import revocation_list
@@ -131,12 +131,20 @@ def offline_pack(checkpoint: Checkpoint, now: datetime) -> dict:
         )
     rows = db.session.execute(tickets).all()
     bookings = _bookings_by_attendee([r.aid for r in rows])
-    today = now.astimezone(ZoneInfo(edition.timezone)).date()
+    tz = ZoneInfo(edition.timezone)
+    today = now.astimezone(tz).date()
     admissions = db.session.execute(
-        select(Admission.ticket_id, Admission.day, Admission.first_at).where(
+        select(Admission.ticket_id, Admission.day, Admission.first_at, Admission.is_inside).where(
             Admission.checkpoint_id == checkpoint.id, Admission.day == today
         )
     )
+    door = checkpoint_dict(checkpoint)
+    if checkpoint.kind == CheckpointKind.EVENT:
+        # The item's day: offline, as on the server, a scan on another day is wrong_day.
+        starts_at = db.session.scalar(
+            select(Event.starts_at).where(Event.id == checkpoint.event_id)
+        )
+        door["event_day"] = starts_at.astimezone(tz).date().isoformat()
     return {
         "generated_at": now.isoformat(),
         "edition": {
@@ -145,7 +153,7 @@ def offline_pack(checkpoint: Checkpoint, now: datetime) -> dict:
             "ends_on": edition.ends_on.isoformat(),
             "timezone": edition.timezone,
         },
-        "checkpoint": checkpoint_dict(checkpoint),
+        "checkpoint": door,
         "public_keys": [{"key_id": k, "public_key": _b64url(pk)} for k, pk in keys],
         "revocations": revocation_list(edition.id),
         "tickets": [
@@ -159,8 +167,28 @@ def offline_pack(checkpoint: Checkpoint, now: datetime) -> dict:
             }
             for r in rows
         ],
+        "unbooked": _unbooked_tickets(checkpoint, edition.id),
         "admissions": [
-            {"ticket_id": t, "day": d.isoformat(), "first_at": f.isoformat()}
-            for t, d, f in admissions
+            {"ticket_id": t, "day": d.isoformat(), "first_at": f.isoformat(), "is_inside": i}
+            for t, d, f, i in admissions
         ],
     }
+
+
+def _unbooked_tickets(checkpoint: Checkpoint, edition_id: int) -> list[dict]:
+    """At an item's door, the other valid tickets (no names): a typed short code of one of
+    them is refused offline as not_booked/wrong_day, like the server does, not as invalid."""
+    if checkpoint.kind != CheckpointKind.EVENT:
+        return []
+    booked_here = select(Booking.attendee_id).where(Booking.event_id == checkpoint.event_id)
+    rows = db.session.execute(
+        select(Ticket.id, Ticket.version, Ticket.short_code)
+        .join(Attendee)
+        .where(
+            Ticket.edition_id == edition_id,
+            Ticket.status == TicketStatus.VALID,
+            Attendee.cancelled_at.is_(None),
+            Attendee.id.not_in(booked_here),
+        )
+    )
+    return [{"ticket_id": i, "version": v, "short_code": c} for i, v, c in rows]

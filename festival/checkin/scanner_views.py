@@ -23,6 +23,11 @@ STATIC_ASSETS = (
     "vendor/zxing-wasm/zxing_reader.wasm",
     "vendor/idb/idb.umd.js",
     "vendor/noble-ed25519/ed25519.js",
+    # Drawn by scripts/scanner_icons.py; the manifest names them for installation.
+    "icons/scanner.svg",
+    "icons/scanner-192.png",
+    "icons/scanner-512.png",
+    "icons/scanner-maskable-512.png",
 )
 
 

@@ -1,12 +1,13 @@
 """The scanner page in Chromium: fake camera, verdicts, offline decisions and sync."""
 
+import re
 import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from festival.checkin.models import Scan
+from festival.checkin.models import Admission, Scan
 from festival.extensions import db
 from tests.browser.conftest import open_scanner, qr_luma
 
@@ -151,3 +152,191 @@ def test_name_search_and_walk_ins(blank_browser, live_server):
     with live_server.app.app_context():
         people = db.session.scalars(select(WalkIn.people).order_by(WalkIn.id)).all()
     assert people == [1, 3]
+
+
+def scan(page, code: str, result: str, kind: str | None = None) -> None:
+    """Type (or hardware-scan) ``code`` and wait for its verdict, then dismiss it."""
+    code_input = page.locator("#code-input")
+    code_input.fill(code)
+    code_input.press("Enter")
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_attribute("data-result", result, timeout=VERDICT_TIMEOUT)
+    if kind:
+        expect(verdict).to_have_attribute("data-kind", kind)
+    verdict.click()
+    expect(verdict).to_be_hidden()
+
+
+def test_exit_scan_lets_the_visitor_back_in_green(blank_browser, live_server):
+    """At an entrance: admitted, exit scanned, admitted again is green, not orange."""
+    context, page = open_scanner(blank_browser, live_server)
+    expect(page.locator("#direction")).to_be_visible()
+    scan(page, live_server.code, "ok", "ok")
+    page.get_by_label("Sortie", exact=True).check()
+    scan(page, live_server.code, "ok", "exit")
+    page.get_by_label("Entrée", exact=True).check()
+    scan(page, live_server.code, "ok", "ok")
+    scan(page, live_server.code, "already_checked_in", "already")  # no exit in between
+    context.close()
+    with live_server.app.app_context():
+        scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
+        inside = db.session.scalar(select(Admission.is_inside))
+    assert [(s.direction, s.result) for s in scans] == [
+        ("in", "ok"),
+        ("out", "ok"),
+        ("in", "ok"),
+        ("in", "already_checked_in"),
+    ]
+    assert [s.effect for s in scans] == ["admitted", "exited", "reentered", None]
+    assert inside is True
+
+
+def test_offline_exit_and_reentry_sync_at_the_time_they_happened(blank_browser, live_server):
+    """Offline, the exit is decided locally too; the server replays the queue in door order."""
+    context, page = open_scanner(blank_browser, live_server)
+    root = page.locator("#scanner")
+    expect(root).to_have_attribute("data-pack", "ready", timeout=VERDICT_TIMEOUT)
+    context.set_offline(True)
+    scan(page, live_server.code, "ok", "ok")
+    page.get_by_label("Sortie", exact=True).check()
+    scan(page, live_server.short_code, "ok", "exit")  # typed: found in the pack
+    page.get_by_label("Entrée", exact=True).check()
+    scan(page, live_server.code, "ok", "ok")
+    scan(page, live_server.code, "already_checked_in", "already")
+    expect(page.locator("#queue-status")).to_have_text("En attente d'envoi : 4")
+    time.sleep(1)  # so that "when it happened" and "when it reached the server" differ
+    context.set_offline(False)
+    expect(page.locator("#queue-status")).to_have_text(
+        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
+    )
+    context.close()
+    with live_server.app.app_context():
+        scans = db.session.scalars(select(Scan).order_by(Scan.scanned_at)).all()
+        admission = db.session.scalars(select(Admission)).one()
+    assert [(s.direction, s.result, s.effect) for s in scans] == [
+        ("in", "ok", "admitted"),
+        ("out", "ok", "exited"),
+        ("in", "ok", "reentered"),
+        ("in", "already_checked_in", None),
+    ]
+    assert all(s.is_offline and s.scanned_at < s.recorded_at for s in scans)
+    assert admission.first_at == scans[0].scanned_at and admission.is_inside
+
+
+def add_item_doors(server) -> dict[str, int]:
+    """Two more booked items at the venue: tomorrow (booking confirmed), today (waitlisted)."""
+    from datetime import timedelta
+
+    from festival.checkin.checkpoints import ensure_checkpoints
+    from festival.programme.models import Event
+    from festival.registration.models import Attendee, Booking
+
+    with server.app.app_context():
+        polonais = db.session.scalars(select(Event)).one()
+        attendee = db.session.scalars(select(Attendee)).one()
+        doors = {}
+        for slug, delay, status in (("demain", 1, "confirmed"), ("complet", 0, "waitlisted")):
+            event = Event(
+                edition_id=polonais.edition_id,
+                venue_id=polonais.venue_id,
+                slug=slug,
+                kind="mini_course",
+                title=slug.capitalize(),
+                starts_at=polonais.starts_at + timedelta(days=delay),
+                ends_at=polonais.ends_at + timedelta(days=delay),
+                capacity=15,
+                booking_required=True,
+            )
+            db.session.add(event)
+            db.session.flush()
+            db.session.add(
+                Booking(
+                    attendee_id=attendee.id,
+                    event_id=event.id,
+                    status=status,
+                    waitlist_position=1 if status == "waitlisted" else None,
+                )
+            )
+        checkpoints = ensure_checkpoints(polonais.edition_id)
+        db.session.commit()
+        for c in checkpoints:
+            doors[c.name] = c.id
+    return doors
+
+
+def test_offline_item_doors_refuse_like_the_server(blank_browser, live_server):
+    """Offline at an item's door: another day is wrong_day, waitlisted is refused, a typed
+    short code of a ticket not booked there is not_booked; the server agrees at sync."""
+    doors = add_item_doors(live_server)
+    context, page = open_scanner(blank_browser, live_server)
+    root = page.locator("#scanner")
+    for title in ("Demain", "Complet", "Premiers pas en polonais"):  # packs loaded online
+        page.locator("#checkpoint").select_option(str(doors[title]))
+        expect(root).to_have_attribute("data-pack-checkpoint", str(doors[title]))
+    expect(page.locator("#direction")).to_be_hidden()  # no exits at an item's door
+    context.set_offline(True)
+    scan(page, live_server.short_code, "not_booked")
+    page.locator("#checkpoint").select_option(str(doors["Complet"]))
+    expect(root).to_have_attribute("data-pack-checkpoint", str(doors["Complet"]))
+    scan(page, live_server.code, "waitlisted")
+    page.locator("#checkpoint").select_option(str(doors["Demain"]))
+    expect(root).to_have_attribute("data-pack-checkpoint", str(doors["Demain"]))
+    scan(page, live_server.code, "wrong_day")
+    scan(page, live_server.short_code, "wrong_day")
+    context.set_offline(False)
+    expect(page.locator("#queue-status")).to_have_text(
+        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
+    )
+    context.close()
+    with live_server.app.app_context():
+        results = db.session.scalars(select(Scan.result).order_by(Scan.scanned_at)).all()
+    assert results == ["not_booked", "waitlisted", "wrong_day", "wrong_day"]
+
+
+def test_volunteer_signs_in_through_the_login_form_then_admits(blank_browser, live_server):
+    """No session shortcut: /scan sends to the sign-in form, which leads back to a green scan."""
+    context = blank_browser.new_context(permissions=["camera"], locale="fr-FR")
+    page = context.new_page()
+    page.goto(live_server.url + "/scan")
+    expect(page).to_have_url(re.compile(r"/fr/login\?next=%2Fscan$|/fr/login\?next=/scan$"))
+    page.get_by_label("Adresse e-mail").fill("benevole@example.org")
+    page.get_by_label("Mot de passe").fill("correct horse battery")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(live_server.url + "/scan")
+    expect(page.locator("#scanner")).to_have_attribute("data-ready", "true", timeout=15000)
+    scan(page, live_server.code, "ok", "ok")
+    context.close()
+
+
+def test_verdict_is_announced_and_not_by_colour_only(blank_browser, live_server):
+    """A live region reads each verdict; a shape and a word go with the colour."""
+    context, page = open_scanner(blank_browser, live_server)
+    live = page.locator("#verdict-live")
+    expect(live).to_have_attribute("aria-live", "assertive")
+    code_input = page.locator("#code-input")
+    code_input.fill(forge(live_server.code))
+    code_input.press("Enter")
+    expect(live).to_have_text(re.compile("^Code invalide ou falsifié"))
+    icon = page.evaluate(
+        "getComputedStyle(document.querySelector('#verdict .verdict-icon'), '::before').content"
+    )
+    assert icon == '"✕"'
+    colours = page.evaluate(
+        "(() => { const s = getComputedStyle(document.getElementById('verdict'));"
+        " return [s.color, s.backgroundColor]; })()"
+    )
+    assert colours == ["rgb(255, 255, 255)", "rgb(176, 0, 32)"]
+    context.close()
+
+
+def test_chromium_finds_the_scanner_installable(blank_browser, live_server):
+    """Chromium's own installability check: manifest, icons, service worker, start URL."""
+    context, page = open_scanner(blank_browser, live_server)
+    expect(page.locator("#scanner")).to_have_attribute("data-sw", "ready", timeout=VERDICT_TIMEOUT)
+    cdp = context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never installs: the only error left.
+    assert [e["errorId"] for e in errors] == ["in-incognito"]
+    context.close()

@@ -1,8 +1,13 @@
 """The scanner page over HTTP: who may open it, its headers, the manifest, the service worker."""
 
+import importlib.util
 import json
+import struct
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_anonymous_visitor_cannot_open_the_scanner(client):
@@ -58,3 +63,44 @@ def test_manifest_describes_an_installable_scanner(client):
     manifest = json.loads(response.data)
     assert manifest["start_url"] == "/scan"
     assert manifest["display"] == "standalone"
+
+
+def test_manifest_names_icons_that_exist_with_their_sizes(client):
+    """Installers want a 192 and a 512 PNG (and take an SVG): each one is served and true."""
+    icons = json.loads(client.get("/scan/manifest.webmanifest").data)["icons"]
+    assert {i["type"] for i in icons} == {"image/svg+xml", "image/png"}
+    assert {i["sizes"] for i in icons if i["purpose"] == "any"} >= {"192x192", "512x512"}
+    assert any(i["purpose"] == "maskable" for i in icons)
+    for icon in icons:
+        response = client.get(icon["src"])
+        assert response.status_code == 200, icon["src"]
+        assert response.mimetype == icon["type"]
+        if icon["type"] == "image/png":
+            assert response.data[:8] == b"\x89PNG\r\n\x1a\n"
+            width, height = struct.unpack(">II", response.data[16:24])
+            assert f"{width}x{height}" == icon["sizes"]
+        response.close()
+
+
+def test_icons_are_the_output_of_the_committed_script():
+    """The PNGs are drawn by scripts/scanner_icons.py, not fetched: redrawing gives the same."""
+    spec = importlib.util.spec_from_file_location(
+        "scanner_icons", ROOT / "scripts/scanner_icons.py"
+    )
+    icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(icons)
+    assert (icons.OUT / "scanner.svg").read_text(encoding="utf-8") == icons.svg()
+    assert (icons.OUT / "scanner-192.png").read_bytes() == icons.png(icons.render(192))
+
+
+def test_the_service_worker_keeps_the_icons_offline(client):
+    body = client.get("/scan/sw.js").get_data(as_text=True)
+    assert "/static/icons/scanner-192.png" in body
+
+
+def test_the_direction_switch_and_the_live_region_are_on_the_page(client, make_user, login_as):
+    login_as(make_user())
+    page = client.get("/scan?lang=en").get_data(as_text=True)
+    assert 'name="direction" value="out"> Exit</label>' in page
+    assert "Exit recorded" in page and 'id="verdict-live"' in page
+    assert 'aria-live="assertive"' in page

@@ -37,11 +37,13 @@ async function claimFromCode(code, pack, nobleUrl) {
   return ok ? claim : null;
 }
 
-// A typed short code is looked up in the pack: it carries no signature of its own.
+// A typed short code is looked up in the pack: it carries no signature of its own. At an
+// item's door the pack also lists (without names) the valid tickets not booked there.
 function claimFromShortCode(text, pack) {
   const short = normaliseShortCode(text);
-  const ticket = pack.tickets.find((t) => t.short_code === short);
+  const ticket = [...pack.tickets, ...(pack.unbooked || [])].find((t) => t.short_code === short);
   if (!ticket) return null;
+  // As on the server, a short code is good on every day of the edition.
   return { ticketId: ticket.ticket_id, ticketVersion: ticket.version, validDays: 0xff };
 }
 
@@ -52,27 +54,31 @@ function revocationResult(claim, pack) {
   return entry.valid_version === claim.ticketVersion ? null : "revoked";
 }
 
-function bookingResult(ticket, checkpoint) {
+// At an item's door (services._booking_refusal): the item must be today, the booking confirmed.
+function bookingResult(ticket, checkpoint, day) {
   if (checkpoint.kind !== "event") return null;
+  // A pack from before event_day existed cannot tell the day: the server will, at sync.
+  if (checkpoint.event_day && checkpoint.event_day !== day) return "wrong_day";
   const booking = ticket && ticket.bookings.find((b) => b.event_id === checkpoint.event_id);
   if (!booking) return "not_booked";
   if (booking.status === "waitlisted") return "waitlisted";
-  if (booking.status === "cancelled") return "cancelled";
+  if (booking.status !== "confirmed") return "cancelled";
   return null;
 }
 
-async function firstEntry(claim, pack, day) {
-  // As on the server: one admission per (ticket, checkpoint, day).
-  const checkpoint = pack.checkpoint;
-  const key = admissionKey(checkpoint.id, claim.ticketId, day);
+// What this scanner knows of the ticket's admission here today: its own scans first (they are
+// newer), else the pack's copy of the server's. {at, device?, inside} or null.
+async function knownAdmission(key, claim, pack, day) {
   const local = await getAdmission(key);
-  if (local) return { key, first: { at: local.at, checkpoint_id: checkpoint.id, device: local.device } };
+  if (local) return local;
   const known = pack.admissions.find((a) => a.ticket_id === claim.ticketId && a.day === day);
-  return { key, first: known ? { at: known.first_at, checkpoint_id: checkpoint.id } : null };
+  return known ? { at: known.first_at, inside: known.is_inside !== false } : null;
 }
 
 // Decide one scan offline: {result, attendee?, bookings?, first_entry?, admission_key?}.
-export async function decideOffline(code, pack, now, nobleUrl) {
+// direction "out" is an exit scan at an entrance: it marks the visitor outside, so that their
+// next entry the same day is green again (services._exit / _enter).
+export async function decideOffline(code, pack, now, nobleUrl, direction = "in") {
   const claim = looksLikeCode(code)
     ? await claimFromCode(code, pack, nobleUrl)
     : claimFromShortCode(code, pack);
@@ -86,12 +92,29 @@ export async function decideOffline(code, pack, now, nobleUrl) {
   if (index < 0 || index > 7 || !((claim.validDays >> index) & 1) || day > pack.edition.ends_on) {
     return { result: "wrong_day", attendee };
   }
-  const notBooked = bookingResult(ticket, pack.checkpoint);
+  const notBooked = bookingResult(ticket, pack.checkpoint, day);
   if (notBooked) return { result: notBooked, attendee };
   const bookings = ticket ? ticket.bookings : undefined;
-  const { key, first } = await firstEntry(claim, pack, day);
-  if (first) return { result: "already_checked_in", attendee, bookings, first_entry: first };
-  return { result: "ok", attendee, bookings, admission_key: key, ticket_id: claim.ticketId };
+  // As on the server: one admission per (ticket, checkpoint, day).
+  const key = admissionKey(pack.checkpoint.id, claim.ticketId, day);
+  const admission = await knownAdmission(key, claim, pack, day);
+  const answer = { result: "ok", attendee, bookings, admission_key: key, ticket_id: claim.ticketId };
+  if (direction === "out" || !admission || !admission.inside) return answer;
+  const first = { at: admission.at, checkpoint_id: pack.checkpoint.id, device: admission.device };
+  return { result: "already_checked_in", attendee, bookings, first_entry: first };
+}
+
+// How an answered scan changes what this scanner remembers of the admission (or null: no
+// change). The first entry's time is kept across exits, as the server keeps first_at.
+export async function admissionAfter(key, answer, scan, pack, now) {
+  if (answer.result !== "ok" || !key) return null;
+  const day = key.split(":")[2];
+  const ticketId = Number(key.split(":")[1]);
+  const before = await knownAdmission(key, { ticketId }, pack, day);
+  if (scan.direction === "out") return { at: null, ...before, key, inside: false };
+  const at = before && before.at ? before.at : scan.scanned_at || now.toISOString();
+  const device = before && before.at ? before.device : scan.device.name;
+  return { key, at, device, inside: true };
 }
 
 // The key under which an online "ok" is remembered, so that a later offline scan is orange.

@@ -1,7 +1,7 @@
 // The scanner page: camera, typed code, name search, walk-ins, undo; online first, and when
 // the network fails it decides from the offline pack and queues the scan for later sync.
 
-import { admissionKeyFor, decideOffline } from "./offline.js";
+import { admissionAfter, admissionKeyFor, decideOffline } from "./offline.js";
 import * as store from "./store.js";
 import { hideVerdict, isVerdictShown, setText, showVerdict, t, unlockAudio } from "./ui.js";
 
@@ -51,6 +51,24 @@ async function api(path, body) {
 
 function checkpointId() {
   return Number(document.getElementById("checkpoint").value) || null;
+}
+
+function currentCheckpoint() {
+  return state.checkpoints.find((c) => c.id === checkpointId()) || null;
+}
+
+// Exit scans exist only at a venue's entrance; anywhere else every scan is an entry.
+function direction() {
+  const checkpoint = currentCheckpoint();
+  if (!checkpoint || checkpoint.kind !== "venue") return "in";
+  return document.querySelector('input[name="direction"]:checked')?.value === "out" ? "out" : "in";
+}
+
+function showDirectionSwitch() {
+  const checkpoint = currentCheckpoint();
+  const atEntrance = !!checkpoint && checkpoint.kind === "venue";
+  document.getElementById("direction").hidden = !atEntrance;
+  root.dataset.direction = direction();
 }
 
 function placeName(id) {
@@ -135,27 +153,41 @@ async function refreshPack() {
   }
   state.pack = (await store.loadPack(id)) || null;
   root.dataset.pack = state.pack ? "ready" : "";
+  root.dataset.packCheckpoint = state.pack ? String(state.pack.checkpoint.id) : "";
   await refreshStatus();
 }
 
 async function chooseCheckpoint() {
   localStorage.setItem("scanner.checkpoint", String(checkpointId() || ""));
+  showDirectionSwitch();
   state.pack = (await store.loadPack(checkpointId())) || null;
   await refreshPack();
 }
 
 // ---- scanning ----------------------------------------------------------------------------
 
+// Keep this scanner's copy of the admission in step (entered, exited), so that its offline
+// decisions agree with the server's; give what undo needs to put the copy back.
 async function rememberAdmission(code, answer, scan) {
   if (answer.result !== "ok" || !state.pack) return null;
-  const key = answer.admission_key || admissionKeyFor(code, state.pack, new Date());
-  if (key) await store.putAdmission({ key, at: scan.scanned_at, device: scan.device.name });
-  return key;
+  const now = new Date();
+  const key = answer.admission_key || admissionKeyFor(code, state.pack, now);
+  const after = await admissionAfter(key, answer, scan, state.pack, now);
+  if (!after) return null;
+  const before = (await store.getAdmission(key)) || null;
+  await store.putAdmission(after);
+  return { key, before };
 }
 
 async function decideLocally(scan) {
   if (!state.pack) return { result: "error" };
-  const answer = await decideOffline(scan.code, state.pack, new Date(), root.dataset.nobleUrl);
+  const answer = await decideOffline(
+    scan.code,
+    state.pack,
+    new Date(),
+    root.dataset.nobleUrl,
+    scan.direction,
+  );
   await store.queueScan({ ...scan, offline: true });
   return { ...answer, offline: true };
 }
@@ -169,7 +201,7 @@ export async function submitCode(rawCode) {
     checkpoint_id: checkpointId(),
     nonce: crypto.randomUUID(),
     scanned_at: new Date().toISOString(),
-    direction: "in",
+    direction: direction(),
     device: device(),
   };
   let answer;
@@ -184,10 +216,10 @@ export async function submitCode(rawCode) {
     if (!(error instanceof NetworkError)) throw error;
     answer = await decideLocally(scan);
   }
-  const key = await rememberAdmission(code, answer, scan);
-  state.lastScan = { nonce: scan.nonce, at: Date.now(), offline: !!answer.offline, key };
+  const admission = await rememberAdmission(code, answer, scan);
+  state.lastScan = { nonce: scan.nonce, at: Date.now(), offline: !!answer.offline, admission };
   document.getElementById("undo").hidden = false;
-  showVerdict(answer, placeName);
+  showVerdict({ ...answer, direction: scan.direction }, placeName);
   await refreshStatus();
 }
 
@@ -234,7 +266,11 @@ async function undoLast() {
       if (!(error instanceof NetworkError)) throw error;
     }
   }
-  if (done && last.key) await store.deleteAdmission(last.key);
+  const admission = last.admission;
+  if (done && admission) {
+    if (admission.before) await store.putAdmission(admission.before);
+    else await store.deleteAdmission(admission.key);
+  }
   state.lastScan = null;
   setText("undo-status", done ? t("undone") : t("undo_failed"));
   await refreshStatus();
@@ -377,6 +413,12 @@ function wire() {
     chooseCheckpoint();
   });
   document.getElementById("checkpoint").addEventListener("change", chooseCheckpoint);
+  for (const radio of document.querySelectorAll('input[name="direction"]')) {
+    radio.addEventListener("change", () => {
+      showDirectionSwitch();
+      codeInput.focus(); // a hardware scanner keeps typing into the code field
+    });
+  }
   document.addEventListener("pointerdown", unlockAudio);
   document.addEventListener("keydown", (event) => {
     unlockAudio();

@@ -19,8 +19,13 @@ export function formatTime(iso) {
 }
 
 const COLOURS = { ok: "ok", already_checked_in: "already" };
-const TONES = { ok: [[880, 0.15]], already: [[660, 0.12], [660, 0.12]], refused: [[220, 0.5]] };
-const BUZZ = { ok: [80], already: [80, 80, 80], refused: [400] };
+const TONES = {
+  ok: [[880, 0.15]],
+  exit: [[660, 0.1]],
+  already: [[660, 0.12], [660, 0.12]],
+  refused: [[220, 0.5]],
+};
+const BUZZ = { ok: [80], exit: [40], already: [80, 80, 80], refused: [400] };
 let audio = null;
 
 // Browsers start audio only after a gesture: the first tap or key unlocks it.
@@ -45,11 +50,23 @@ function beep(kind) {
 }
 
 const verdict = document.getElementById("verdict");
+const live = document.getElementById("verdict-live");
 let hideTimer = null;
+let announceTimer = null;
+
+// Empty the live region first, so that the same verdict twice in a row is read twice.
+function announce(text) {
+  live.textContent = "";
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
 
 export function hideVerdict() {
   verdict.hidden = true;
   verdict.dataset.result = "";
+  verdict.dataset.kind = "";
   for (const id of ["verdict-title", "verdict-name", "verdict-detail"]) {
     document.getElementById(id).textContent = "";
   }
@@ -73,16 +90,22 @@ function detailLines(answer, placeName) {
 
 export function showVerdict(answer, placeName) {
   const result = messages[answer.result] ? answer.result : "error";
-  const kind = COLOURS[result] || "refused";
+  // An accepted exit scan is not an admission: its own word and colour.
+  const exit = result === "ok" && answer.direction === "out";
+  const kind = exit ? "exit" : COLOURS[result] || "refused";
   const attendee = answer.attendee || {};
   let name = attendee.name || "";
   if (attendee.group_size > 1) name += ` — ${t("people", { n: attendee.group_size })}`;
-  document.getElementById("verdict-title").textContent = t(result);
+  const title = exit ? t("exit_ok") : t(result);
+  const detail = detailLines(answer, placeName);
+  document.getElementById("verdict-title").textContent = title;
   document.getElementById("verdict-name").textContent = name;
-  document.getElementById("verdict-detail").textContent = detailLines(answer, placeName);
+  document.getElementById("verdict-detail").textContent = detail;
   verdict.className = `verdict verdict-${kind}`;
   verdict.dataset.result = result;
+  verdict.dataset.kind = kind;
   verdict.hidden = false;
+  announce([title, name, detail].filter(Boolean).join(". "));
   beep(kind);
   if (navigator.vibrate) navigator.vibrate(BUZZ[kind]);
   clearTimeout(hideTimer);
