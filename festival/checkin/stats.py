@@ -1,19 +1,20 @@
 """Attendance figures, read from the tally table and covering indexes (cheap at 100k scans)."""
 
-from datetime import UTC, date, datetime
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 
 from festival.checkin import cache
-from festival.checkin.models import Admission, Checkpoint, CheckpointKind, CheckpointTally
+from festival.checkin.models import Admission, Checkpoint, CheckpointKind, CheckpointTally, WalkIn
 from festival.extensions import db
 from festival.programme.models import Edition, Event
 from festival.registration.models import Attendee
 from festival.tickets.models import Ticket, TicketStatus
 
 
-def _tally_by_checkpoint(edition_id: int, kind: str, day: date | None = None):
+def _tally_by_checkpoint(edition_id: int, kind: str | None, day: date | None = None):
     q = (
         select(
             Checkpoint.id,
@@ -24,9 +25,11 @@ def _tally_by_checkpoint(edition_id: int, kind: str, day: date | None = None):
             func.sum(CheckpointTally.walk_ins),
         )
         .join(CheckpointTally, CheckpointTally.checkpoint_id == Checkpoint.id)
-        .where(Checkpoint.edition_id == edition_id, Checkpoint.kind == kind)
+        .where(Checkpoint.edition_id == edition_id)
         .group_by(Checkpoint.id, Checkpoint.venue_id, Checkpoint.event_id)
     )
+    if kind is not None:
+        q = q.where(Checkpoint.kind == kind)
     if day is not None:
         q = q.where(CheckpointTally.day == day)
     return db.session.execute(q).all()
@@ -54,20 +57,48 @@ def registered_people(edition_id: int) -> int:
 def attendance_totals(edition_id: int) -> dict:
     """People registered (valid tickets, groups by head count), admitted at entrances, walk-ins."""
     registered = registered_people(edition_id)
-    admitted = walk_ins = 0
-    for row in _tally_by_checkpoint(edition_id, CheckpointKind.VENUE):
-        admitted += row[3] or 0
-        walk_ins += row[5] or 0
-    for row in _tally_by_checkpoint(edition_id, CheckpointKind.EVENT):
-        walk_ins += row[5] or 0
+    admitted = sum(int(r[3] or 0) for r in _tally_by_checkpoint(edition_id, CheckpointKind.VENUE))
+    walk_ins = sum(walk_ins_per_venue(edition_id).values())
     return {"registered": int(registered), "admitted": admitted, "walk_ins": walk_ins}
+
+
+def walk_ins_per_venue(edition_id: int) -> dict[int, int]:
+    """People without a ticket counted at any door of each venue, over the whole edition."""
+    totals: Counter = Counter()
+    for row in _tally_by_checkpoint(edition_id, None):
+        totals[row[1]] += int(row[5] or 0)
+    return dict(totals)
+
+
+def admitted_by_event(edition_id: int) -> dict[int, int]:
+    """People admitted at each bookable item's door, over the whole edition."""
+    return {r[2]: int(r[3] or 0) for r in _tally_by_checkpoint(edition_id, CheckpointKind.EVENT)}
+
+
+def per_day(edition_id: int) -> dict[date, dict]:
+    """Per day: first entries at venue entrances and walk-ins at any door (from the tallies)."""
+    days: dict[date, dict] = {}
+    for day, kind, admitted, walk_ins in db.session.execute(
+        select(
+            CheckpointTally.day,
+            Checkpoint.kind,
+            func.sum(CheckpointTally.admitted),
+            func.sum(CheckpointTally.walk_ins),
+        )
+        .join(Checkpoint, Checkpoint.id == CheckpointTally.checkpoint_id)
+        .where(Checkpoint.edition_id == edition_id)
+        .group_by(CheckpointTally.day, Checkpoint.kind)
+    ):
+        figures = days.setdefault(day, {"entries": 0, "walk_ins": 0})
+        if kind == CheckpointKind.VENUE:
+            figures["entries"] += int(admitted or 0)
+        figures["walk_ins"] += int(walk_ins or 0)
+    return days
 
 
 def admitted_per_event(edition_id: int) -> list[dict]:
     """Per bookable item: confirmed seats and people admitted at its door."""
-    admitted = {
-        r[2]: int(r[3] or 0) for r in _tally_by_checkpoint(edition_id, CheckpointKind.EVENT)
-    }
+    admitted = admitted_by_event(edition_id)
     events = db.session.execute(
         select(Event.id, Event.seats_taken)
         .where(Event.edition_id == edition_id, Event.capacity.is_not(None))
@@ -87,29 +118,63 @@ def inside_now_per_venue(edition_id: int, day: date) -> list[dict]:
     ]
 
 
-def entries_per_quarter_hour(edition_id: int, day: date) -> list[dict]:
-    """First entries at venue entrances per quarter hour of ``day`` (local time)."""
-    tz = ZoneInfo(db.session.get(Edition, edition_id).timezone)
-    # Admissions carry their quarter hour since the epoch (UTC offsets here are whole hours, so
-    # these are local quarter hours too); grouping on it walks an index.
-    bucket = Admission.first_quarter
-    rows = db.session.execute(
-        select(bucket.label("q"), func.sum(Admission.people))
-        .join(Checkpoint, Checkpoint.id == Admission.checkpoint_id)
+def _epoch_quarter(column):
+    """SQL for the quarter hour since the epoch a (naive UTC) timestamp falls in."""
+    if db.session.get_bind().dialect.name == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS[.f]"
+        seconds = func.cast(func.strftime("%s", column), Integer)
+    else:
+        seconds = func.cast(func.extract("epoch", column), Integer)
+    return seconds // 900
+
+
+def _walk_ins_per_quarter(edition_id: int, day: date, tz: ZoneInfo) -> list:
+    """Walk-ins at venue entrances per quarter hour of ``day`` (few rows: read, not counted)."""
+    start = datetime.combine(day, datetime.min.time(), tz).astimezone(UTC)
+    bucket = _epoch_quarter(WalkIn.at).label("q")
+    return db.session.execute(
+        select(bucket, func.sum(WalkIn.people))
+        .join(Checkpoint, Checkpoint.id == WalkIn.checkpoint_id)
         .where(
-            Admission.day == day,
+            WalkIn.at >= start,
+            WalkIn.at < start + timedelta(days=1),
             Checkpoint.edition_id == edition_id,
             Checkpoint.kind == CheckpointKind.VENUE,
         )
-        .group_by("q")
-        .order_by("q")
+        .group_by(bucket)
+    ).all()
+
+
+def entries_per_quarter_hour(edition_id: int, day: date, walk_ins: bool = False) -> list[dict]:
+    """First entries at venue entrances per quarter hour of ``day`` (local time).
+
+    With ``walk_ins``, people counted without a ticket at those entrances are added: everyone
+    who came in (the organisers' dashboard).
+    """
+    tz = ZoneInfo(db.session.get(Edition, edition_id).timezone)
+    # Admissions carry their quarter hour since the epoch (UTC offsets here are whole hours, so
+    # these are local quarter hours too); grouping on it walks an index.
+    # The entrances as an IN list, not a join: the index is then read on (day, checkpoint_id),
+    # 9 -> 5.6 ms at 100k scans on SQLite.
+    entrances = select(Checkpoint.id).where(
+        Checkpoint.edition_id == edition_id, Checkpoint.kind == CheckpointKind.VENUE
     )
+    bucket = Admission.first_quarter
+    rows = db.session.execute(
+        select(bucket.label("q"), func.sum(Admission.people))
+        .where(Admission.day == day, Admission.checkpoint_id.in_(entrances))
+        .group_by("q")
+    ).all()
+    if walk_ins:
+        rows += _walk_ins_per_quarter(edition_id, day, tz)
+    people: Counter = Counter()
+    for q, n in rows:
+        people[int(q)] += int(n)
     return [
         {
-            "starts_at": datetime.fromtimestamp(int(q) * 900, UTC).astimezone(tz).isoformat(),
-            "people": int(people),
+            "starts_at": datetime.fromtimestamp(q * 900, UTC).astimezone(tz).isoformat(),
+            "people": people[q],
         }
-        for q, people in rows
+        for q in sorted(people)
     ]
 
 

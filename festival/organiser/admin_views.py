@@ -14,7 +14,7 @@ from festival.accounts.services import create_user
 from festival.db import utcnow
 from festival.errors import DomainError
 from festival.extensions import db
-from festival.organiser import people, programme_admin, programme_import
+from festival.organiser import form_flow, people, programme_admin, programme_import
 from festival.organiser.forms import ActionForm, EventForm, ImportForm, VolunteerForm
 from festival.organiser.views import bp, edition_or_404
 from festival.programme.models import Event, Venue
@@ -78,26 +78,19 @@ def edit_event(event_id):
         form.languages.data = " ".join(lang.code for lang in event.languages)
         titles = {t.locale: t.title for t in event.translations}
         form.title_en.data, form.title_ar.data = titles.get("en", ""), titles.get("ar", "")
-    status = 200
-    if form.validate_on_submit():
-        try:
-            programme_admin.save_event(
-                edition,
-                _form_input(form, ZoneInfo(edition.timezone)),
-                utcnow(),
-                event,
-                form.lower_confirmed.data,
-            )
-            db.session.commit()
-            flash(_("Item enregistré."), "success")
-            return redirect(url_for("organiser.events"))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            status = error.status
-    elif form.is_submitted():
-        status = 400
-    return render_template("organiser/event_form.html", form=form, event=event), status
+    done, status = form_flow.submit(
+        form,
+        lambda: programme_admin.save_event(
+            edition,
+            _form_input(form, ZoneInfo(edition.timezone)),
+            utcnow(),
+            event,
+            form.lower_confirmed.data,
+        ),
+        url_for("organiser.events"),
+        _("Item enregistré."),
+    )
+    return done or (render_template("organiser/event_form.html", form=form, event=event), status)
 
 
 @bp.post("/programme/<int:event_id>/annuler")
@@ -143,27 +136,23 @@ def import_programme():
 def volunteers():
     """List volunteers with their devices; create one."""
     form = VolunteerForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            create_user(
-                form.email.data, "volunteer", form.password.data, utcnow(), name=form.name.data
-            )
-            db.session.commit()
-            flash(_("Compte bénévole créé."), "success")
-            return redirect(url_for("organiser.volunteers"))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            status = error.status
-    elif form.is_submitted():
-        status = 400
-    return render_template(
-        "organiser/volunteers.html",
-        form=form,
-        action=ActionForm(),
-        rows=people.volunteers_with_devices(),
-    ), status
+    done, status = form_flow.submit(
+        form,
+        lambda: create_user(
+            form.email.data, "volunteer", form.password.data, utcnow(), name=form.name.data
+        ),
+        url_for("organiser.volunteers"),
+        _("Compte bénévole créé."),
+    )
+    return done or (
+        render_template(
+            "organiser/volunteers.html",
+            form=form,
+            action=ActionForm(),
+            rows=people.volunteers_with_devices(),
+        ),
+        status,
+    )
 
 
 @bp.post("/benevoles/<int:user_id>/desactiver")

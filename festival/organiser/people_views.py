@@ -33,6 +33,18 @@ def _pdf(data: bytes, filename: str) -> Response:
     )
 
 
+def _confirmed_action(registration_id: int, act, done: str, allowed: bool = True):
+    """Run one button's action on a registration's page: the form (CSRF) checked, ``act()``
+    committed, ``done`` flashed, back to the page; 400 back there if refused."""
+    back = url_for("organiser.registration", registration_id=registration_id)
+    if not allowed or not ActionForm().validate_on_submit():
+        return redirect(back), 400
+    act()
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)
+
+
 @bp.get("/participants")
 @organiser_required
 def attendees():
@@ -97,12 +109,11 @@ def registration_data(registration_id):
 def erase_registration(registration_id):
     """Erase a registration's personal data; its counts stay."""
     reg = db.get_or_404(Registration, registration_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for("organiser.registration", registration_id=reg.id)), 400
-    privacy.erase_registration(reg, utcnow())
-    db.session.commit()
-    flash(_("Données personnelles effacées."), "success")
-    return redirect(url_for("organiser.registration", registration_id=reg.id))
+    return _confirmed_action(
+        reg.id,
+        lambda: privacy.erase_registration(reg, utcnow()),
+        _("Données personnelles effacées."),
+    )
 
 
 @bp.post("/programme/<int:event_id>/liste-de-porte.pdf")
@@ -131,13 +142,11 @@ def funder_report():
 def cancel_booking(booking_id):
     """Cancel one booking (the waiting list moves up through the registration service)."""
     booking = db.get_or_404(Booking, booking_id)
-    back = url_for("organiser.registration", registration_id=booking.attendee.registration_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(back), 400
-    registration_services.cancel_booking(booking, utcnow())
-    db.session.commit()
-    flash(_("Réservation annulée."), "success")
-    return redirect(back)
+    return _confirmed_action(
+        booking.attendee.registration_id,
+        lambda: registration_services.cancel_booking(booking, utcnow()),
+        _("Réservation annulée."),
+    )
 
 
 @bp.post("/inscriptions/<int:registration_id>/renvoyer")
@@ -145,12 +154,12 @@ def cancel_booking(booking_id):
 def resend_tickets(registration_id):
     """Send the confirmation email with the tickets again."""
     reg = db.get_or_404(Registration, registration_id)
-    if reg.anonymised_at is not None or not ActionForm().validate_on_submit():
-        return redirect(url_for("organiser.registration", registration_id=reg.id)), 400
-    registration_notices.queue_confirmation(reg, utcnow())
-    db.session.commit()
-    flash(_("E-mail renvoyé."), "success")
-    return redirect(url_for("organiser.registration", registration_id=reg.id))
+    return _confirmed_action(
+        reg.id,
+        lambda: registration_notices.queue_confirmation(reg, utcnow()),
+        _("E-mail renvoyé."),
+        allowed=reg.anonymised_at is None,  # nobody left to write to
+    )
 
 
 @bp.post("/billets/<int:ticket_id>/entree")

@@ -1,34 +1,22 @@
 """Organisers' pages for venues and languages."""
 
-from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import render_template, url_for
 from sqlalchemy import select
 
 from festival.accounts.access import organiser_required
-from festival.errors import DomainError
 from festival.extensions import db
-from festival.organiser import places_admin
+from festival.organiser import form_flow, places_admin
 from festival.organiser.forms import LanguageForm, VenueForm
 from festival.organiser.views import bp
 from festival.programme.models import Language, Venue
 
 
 def _save(form, save, make_input, obj, template):
-    """Validate, call the service, commit once; re-render with the error otherwise."""
-    status = 200
-    if form.validate_on_submit():
-        try:
-            save(make_input(form), obj)
-            db.session.commit()
-            flash(_("Enregistré."), "success")
-            return redirect(url_for("organiser.places"))
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-            status = error.status
-    elif form.is_submitted():
-        status = 400
-    return render_template(template, form=form, obj=obj), status
+    """Handle a venue or language form (see form_flow.submit)."""
+    done, status = form_flow.submit(
+        form, lambda: save(make_input(form), obj), url_for("organiser.places")
+    )
+    return done or (render_template(template, form=form, obj=obj), status)
 
 
 @bp.get("/lieux-et-langues")

@@ -3,12 +3,11 @@
 from collections import defaultdict
 from datetime import datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
 from flask import render_template
 from sqlalchemy import func, select
 
-from festival.checkin.models import Admission, Checkpoint, CheckpointKind, WalkIn
+from festival.checkin import stats as checkin_stats
 from festival.extensions import db
 from festival.organiser import stats
 from festival.organiser.pdf import html_to_pdf
@@ -21,27 +20,11 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _per_day(edition: Edition) -> list[dict]:
-    entries = dict(
-        db.session.execute(
-            select(Admission.day, func.sum(Admission.people))
-            .join(Checkpoint, Checkpoint.id == Admission.checkpoint_id)
-            .where(Checkpoint.edition_id == edition.id, Checkpoint.kind == CheckpointKind.VENUE)
-            .group_by(Admission.day)
-        ).all()
-    )
-    zone = ZoneInfo(edition.timezone)
-    walk_ins: dict = defaultdict(int)
-    for at, people in db.session.execute(
-        select(WalkIn.at, WalkIn.people)
-        .join(Checkpoint, Checkpoint.id == WalkIn.checkpoint_id)
-        .where(Checkpoint.edition_id == edition.id)
-    ):
-        walk_ins[at.astimezone(zone).date()] += people
-    days = sorted({*entries, *walk_ins, edition.starts_on, edition.ends_on})
-    return [
-        {"day": d.isoformat(), "entries": int(entries.get(d, 0)), "walk_ins": walk_ins.get(d, 0)}
-        for d in days
-    ]
+    """Entries and walk-ins per day (check-in's counters), every day of the edition shown."""
+    counted = checkin_stats.per_day(edition.id)
+    days = sorted({*counted, edition.starts_on, edition.ends_on})
+    empty = {"entries": 0, "walk_ins": 0}
+    return [{"day": d.isoformat(), **counted.get(d, empty)} for d in days]
 
 
 def _group(events: list[dict], key: str) -> dict:
@@ -61,7 +44,7 @@ def report_figures(edition: Edition, now: datetime) -> dict:
     """Every figure of the funder report; counts only."""
     events = [e for e in stats.event_figures(edition.id, now) if not e["is_cancelled"]]
     venue_names = dict(db.session.execute(select(Venue.id, Venue.name)).all())
-    walk_ins = stats.walk_in_totals(edition.id)
+    walk_ins = checkin_stats.walk_ins_per_venue(edition.id)
     by_venue = _group(events, "venue_id")
     people = db.session.scalar(
         select(func.coalesce(func.sum(Attendee.group_size), 0))

@@ -1,32 +1,29 @@
-"""Figures organisers watch live: bookings from counters, entries from admissions.
+"""Figures organisers watch live: bookings from counters, entries from check-in's figures.
 
-Booking figures read ``Event.seats_taken`` (a counter kept by registration.services) and the
-``ix_booking_event_status`` index, never a scan of every booking. The whole dashboard is
-computed at most once per ``DASHBOARD_CACHE_SECONDS`` per process (see ``dashboard``), so an
-organiser polling every 2 s costs the door scanners one set of queries per period, not per poll.
+Every check-in figure (admitted, inside now, walk-ins, entries per quarter hour, double entries)
+comes from festival/checkin/stats.py, which reads the CheckpointTally counters kept in each
+scan's transaction: one code per figure, shared with GET /api/v1/stats/attendance. Booking
+figures read ``Event.seats_taken`` (a counter kept by registration.services) and the
+``ix_booking_dashboard`` index, never a scan of every booking. The whole dashboard is computed at
+most once per ``DASHBOARD_CACHE_SECONDS`` per process (see ``dashboard``), so an organiser polling
+every 2 s costs the door scanners one set of queries per period, not per poll.
 """
 
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import func, select
 
-from festival.checkin.models import Admission, Checkpoint, CheckpointKind, WalkIn
+from festival.checkin import stats as checkin_stats
+from festival.checkin.models import Checkpoint
 from festival.extensions import db
 from festival.programme.models import Edition, Event, EventStatus, Language, event_language
 from festival.registration.models import Booking, BookingStatus, Registration
 
-BUCKET_MINUTES = 15
+BUCKET = timedelta(minutes=15)
 _cache: dict[int, tuple[float, dict]] = {}
-
-
-def local_day_bounds(edition: Edition, day: date) -> tuple[datetime, datetime]:
-    """Give the UTC instants that start and end ``day`` in the edition's time zone."""
-    zone = ZoneInfo(edition.timezone)
-    start = datetime.combine(day, datetime.min.time(), zone).astimezone(UTC)
-    return start, start + timedelta(days=1)
 
 
 def festival_day(edition: Edition, now: datetime) -> date:
@@ -37,22 +34,17 @@ def festival_day(edition: Edition, now: datetime) -> date:
 
 def event_figures(edition_id: int, now: datetime) -> list[dict]:
     """Registered, waitlisted, admitted, fill rate and no-shows for each item."""
+    # The edition's items as an IN list, not a join: SQLite then walks ix_booking_dashboard in
+    # event order with no temporary B-tree (20 -> 10 ms for 48k waiting bookings).
+    items = select(Event.id).where(Event.edition_id == edition_id)
     waiting = dict(
         db.session.execute(
-            select(Booking.event_id, func.coalesce(func.sum(Booking.seats), 0))
-            .join(Event, Event.id == Booking.event_id)
-            .where(Event.edition_id == edition_id, Booking.status == BookingStatus.WAITLISTED)
+            select(Booking.event_id, func.sum(Booking.seats))
+            .where(Booking.status == BookingStatus.WAITLISTED, Booking.event_id.in_(items))
             .group_by(Booking.event_id)
         ).all()
     )
-    admitted = dict(
-        db.session.execute(
-            select(Checkpoint.event_id, func.coalesce(func.sum(Admission.people), 0))
-            .join(Admission, Admission.checkpoint_id == Checkpoint.id)
-            .where(Checkpoint.edition_id == edition_id, Checkpoint.kind == CheckpointKind.EVENT)
-            .group_by(Checkpoint.event_id)
-        ).all()
-    )
+    admitted = checkin_stats.admitted_by_event(edition_id)
     rows = db.session.execute(
         select(
             Event.id,
@@ -93,87 +85,27 @@ def event_figures(edition_id: int, now: datetime) -> list[dict]:
 
 
 def inside_now(edition_id: int, day: date) -> dict[int, int]:
-    """People inside each venue now: admitted today at its entrance and not gone out."""
-    rows = db.session.execute(
-        select(Checkpoint.venue_id, func.coalesce(func.sum(Admission.people), 0))
-        .join(Admission, Admission.checkpoint_id == Checkpoint.id)
-        .where(
-            Checkpoint.edition_id == edition_id,
-            Checkpoint.kind == CheckpointKind.VENUE,
-            Admission.day == day,
-            Admission.is_inside.is_(True),
-        )
-        .group_by(Checkpoint.venue_id)
-    ).all()
-    return {venue_id: int(n) for venue_id, n in rows}
-
-
-def _utc_quarter(column):
-    """SQL for the minute of the UTC day a timestamp falls in, rounded down to a quarter."""
-    if db.engine.dialect.name == "sqlite":  # stored as text "YYYY-MM-DD HH:MM:SS[.ffffff]"
-        hour = func.cast(func.substr(column, 12, 2), Integer)
-        minute = func.cast(func.substr(column, 15, 2), Integer)
-        return hour * 60 + minute // BUCKET_MINUTES * BUCKET_MINUTES
-    hour = func.cast(func.extract("hour", column), Integer)
-    minute = func.cast(func.extract("minute", column), Integer)
-    return hour * 60 + minute // BUCKET_MINUTES * BUCKET_MINUTES
-
-
-def _venue_doors(edition_id: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(Checkpoint.id).where(
-                Checkpoint.edition_id == edition_id, Checkpoint.kind == CheckpointKind.VENUE
-            )
-        )
-    )
+    """People with a ticket inside each venue now (check-in's per-entrance counters, summed)."""
+    inside: Counter = Counter()
+    for row in checkin_stats.inside_now_per_venue(edition_id, day):
+        inside[row["venue_id"]] += row["inside_now"]
+    return dict(inside)
 
 
 def entries_per_quarter(edition: Edition, day: date) -> list[dict]:
-    """Entries (ticket admissions at venue doors and walk-ins) per 15 minutes of ``day``.
+    """Everyone who came in (tickets and walk-ins) per 15 minutes of ``day``, local time.
 
-    Grouped in SQL by UTC quarter (read from the covering indexes), shifted to local time here:
-    the edition's UTC offset is a whole number of quarters.
+    The figure is check-in's; here it is only laid out for the chart, empty quarters included.
     """
-    start, end = local_day_bounds(edition, day)
-    doors = _venue_doors(edition.id)
-    bucket_a = _utc_quarter(Admission.first_at).label("q")
-    bucket_w = _utc_quarter(WalkIn.at).label("q")
-    rows = [
-        *db.session.execute(
-            select(bucket_a, func.sum(Admission.people))
-            .where(Admission.checkpoint_id.in_(doors), Admission.day == day)
-            .group_by(bucket_a)
-        ),
-        *db.session.execute(
-            select(bucket_w, func.sum(WalkIn.people))
-            .where(WalkIn.checkpoint_id.in_(doors), WalkIn.at >= start, WalkIn.at < end)
-            .group_by(bucket_w)
-        ),
-    ]
-    offset = ZoneInfo(edition.timezone).utcoffset(datetime.combine(day, datetime.min.time()))
-    shift = int(offset.total_seconds() // 60)
-    buckets: Counter = Counter()
-    for minute, people in rows:
-        buckets[(int(minute) + shift) % (24 * 60)] += int(people)
-    if not buckets:
+    rows = checkin_stats.entries_per_quarter_hour(edition.id, day, walk_ins=True)
+    people = {datetime.fromisoformat(r["starts_at"]): r["people"] for r in rows}
+    if not people:
         return []
-    first, last = min(buckets), max(buckets)
-    return [
-        {"time": f"{m // 60:02d}:{m % 60:02d}", "entries": buckets.get(m, 0)}
-        for m in range(first, last + 1, BUCKET_MINUTES)
-    ]
-
-
-def walk_in_totals(edition_id: int) -> dict[int, int]:
-    """Walk-in people per venue over the whole edition."""
-    rows = db.session.execute(
-        select(Checkpoint.venue_id, func.coalesce(func.sum(WalkIn.people), 0))
-        .join(WalkIn, WalkIn.checkpoint_id == Checkpoint.id)
-        .where(Checkpoint.edition_id == edition_id)
-        .group_by(Checkpoint.venue_id)
-    ).all()
-    return {venue_id: int(n) for venue_id, n in rows}
+    result, at, last = [], min(people), max(people)
+    while at <= last:
+        result.append({"time": at.strftime("%H:%M"), "entries": people.get(at, 0)})
+        at += BUCKET
+    return result
 
 
 def booked_languages(edition_id: int) -> list[dict]:
@@ -205,14 +137,16 @@ def registrations_by_postal_code(edition_id: int) -> list[dict]:
 
 
 def double_entries(edition_id: int) -> list[dict]:
-    """Admissions flagged by offline sync as made on two devices."""
-    rows = db.session.execute(
-        select(Admission.ticket_id, Admission.first_at, Checkpoint.name)
-        .join(Checkpoint, Checkpoint.id == Admission.checkpoint_id)
-        .where(Checkpoint.edition_id == edition_id, Admission.is_double_entry.is_(True))
-        .order_by(Admission.first_at)
-    ).all()
-    return [{"ticket_id": t, "at": at.isoformat(), "checkpoint": name} for t, at, name in rows]
+    """Admissions flagged by offline sync as made on two devices, with the door's name."""
+    names = dict(
+        db.session.execute(
+            select(Checkpoint.id, Checkpoint.name).where(Checkpoint.edition_id == edition_id)
+        ).all()
+    )
+    return [
+        {"ticket_id": d["ticket_id"], "at": d["first_at"], "checkpoint": names[d["checkpoint_id"]]}
+        for d in checkin_stats.double_entries(edition_id)
+    ]
 
 
 def compute_dashboard(edition: Edition, now: datetime) -> dict:
@@ -222,7 +156,7 @@ def compute_dashboard(edition: Edition, now: datetime) -> dict:
     day = festival_day(edition, now)
     events = event_figures(edition.id, now)
     inside = inside_now(edition.id, day)
-    walk_ins = walk_in_totals(edition.id)
+    walk_ins = checkin_stats.walk_ins_per_venue(edition.id)
     venues = db.session.execute(
         select(Venue.id, Venue.name)
         .where(Venue.id.in_(select(Event.venue_id).where(Event.edition_id == edition.id)))

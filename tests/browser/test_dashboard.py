@@ -48,8 +48,6 @@ def live_url(app, seeded):
     thread.join()
 
 
-
-
 def _organiser_cookie(app, make_user, url):
     user = make_user("orga@example.org", "organiser")
     serializer = app.session_interface.get_signing_serializer(app)

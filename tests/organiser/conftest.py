@@ -1,6 +1,5 @@
-"""A seeded festival for organiser tests: rows inserted directly, figures known."""
+"""A seeded festival for organiser tests: people inserted directly, scans through check-in."""
 
-import json
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
@@ -17,10 +16,12 @@ NOW = datetime(2031, 5, 17, 14, 0, tzinfo=UTC)  # Saturday 16:00 in Paris
 def festival(demo):
     """The demo festival with its checkpoints and helpers to add people and entries."""
     from festival.checkin.checkpoints import ensure_checkpoints
-    from festival.checkin.models import Admission, Checkpoint, CheckpointKind, Scan, WalkIn
+    from festival.checkin.models import Checkpoint, CheckpointKind, Device
+    from festival.checkin.services import ScanRequest, check_in
+    from festival.checkin.walkins import WalkInRequest, record_walk_in
     from festival.programme.models import Event
     from festival.registration.models import Attendee, Booking, Registration
-    from festival.tickets.services import issue_ticket
+    from festival.tickets.services import code_for, issue_ticket
 
     checkpoints = ensure_checkpoints(demo.id)
     events = db.session.scalars(
@@ -67,36 +68,31 @@ def festival(demo):
         db.session.flush()
         return SimpleNamespace(registration=reg, attendee=attendee, ticket=ticket)
 
-    def admit(ticket, checkpoint, at, people=1, double=False):
-        scan = Scan(
-            nonce=secrets.token_hex(8),
-            checkpoint_id=checkpoint.id,
-            ticket_id=ticket.id,
-            result="ok",
-            scanned_at=at,
-            recorded_at=at,
-            response_json=json.dumps({"result": "ok", "attendee": {"name": ticket.attendee.name}}),
-        )
-        db.session.add(scan)
-        db.session.flush()
-        db.session.add(
-            Admission(
-                ticket_id=ticket.id,
+    devices = [Device(public_id="orga-phone-a"), Device(public_id="orga-phone-b")]
+    db.session.add_all(devices)
+    db.session.flush()
+
+    def admit(ticket, checkpoint, at, double=False):
+        """Scan the ticket in through the check-in service (which keeps its counters).
+
+        ``double``: a second phone, offline, let the same ticket in too (sync flags it).
+        """
+        runs = [(devices[0].id, False), (devices[1].id, True)] if double else [(None, False)]
+        for device_id, offline in runs:
+            request = ScanRequest(
+                code=code_for(ticket),
                 checkpoint_id=checkpoint.id,
-                day=at.date(),
-                first_scan_id=scan.id,
-                first_at=at,
-                people=people,
-                is_double_entry=double,
+                nonce=secrets.token_hex(8),
+                device_id=device_id,
+                offline=offline,
+                scanned_at=at if offline else None,
             )
-        )
+            outcome = check_in(request, at)
+            assert outcome.result in ("ok", "already_checked_in"), outcome.result
         db.session.flush()
-        return scan
 
     def walk_in(checkpoint, people, at):
-        db.session.add(
-            WalkIn(nonce=secrets.token_hex(8), checkpoint_id=checkpoint.id, people=people, at=at)
-        )
+        record_walk_in(WalkInRequest(checkpoint.id, secrets.token_hex(8), people), at)
         db.session.flush()
 
     return SimpleNamespace(
