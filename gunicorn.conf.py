@@ -28,11 +28,35 @@ errorlog = "-"
 forwarded_allow_ips = os.environ.get("FESTIVAL_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def post_fork(server, worker):
+    """Report a crash in C code (Pango, fontconfig, libxml2 under WeasyPrint) with its Python
+    traceback in the error log, instead of a bare "was sent SIGSEGV" (issue 7 §6)."""
+    import faulthandler
+
+    faulthandler.enable()
+
+
 def post_worker_init(worker):
     """Warm each worker up before it takes requests: no visitor pays for a cold start."""
     from festival.warmup import warm_up
 
     warm_up(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    """Close the worker's database connections before the interpreter tears down.
+
+    Left to interpreter shutdown, sockets and C-library objects are freed in whatever order the
+    garbage collector picks; closing the pool here makes the exit path short and predictable.
+    """
+    app = getattr(worker, "wsgi", None)
+    if app is None:
+        return
+    from festival.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+    worker.log.info("Worker %s left cleanly", worker.pid)
 
 
 # gunicorn 24+ opens a control socket at ~/.gunicorn/gunicorn.ctl, one path shared by every

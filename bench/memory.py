@@ -1,8 +1,9 @@
 """Peak resident memory per gunicorn worker after a mixed load.
 
 gunicorn (2 sync workers) on the programme bench's data (200 items, 5,000 attendees): programme
-pages in three languages, the events API and registrations; then each worker's peak RSS
-(VmHWM from /proc) is read. Once tickets land, their PDFs are part of the mix.
+pages in three languages, the events API, registrations and the ticket PDF of every new
+registration (a fresh render each: WeasyPrint, Pango and fonts are the heaviest part of a
+worker); then each worker's peak RSS (VmHWM from /proc) is read.
 
     python bench/memory.py [--quick]
 """
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -30,8 +32,18 @@ def _peak_kib(pid: int) -> int:
     return 0
 
 
-def _mixed_load(port: int, rounds: int, event_id: int) -> None:
+def _mixed_load(port: int, rounds: int, event_id: int) -> int:
+    """Run the mix from 4 clients; give how many ticket PDFs were fetched."""
+    counts = {"pdfs": 0}
+    failures = []
+
     def client(k: int):
+        try:
+            _client(k)
+        except Exception as error:  # noqa: BLE001  (reported below, in the main thread)
+            failures.append(repr(error))
+
+    def _client(k: int):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for n in range(rounds):
             for path in GETS:
@@ -48,7 +60,16 @@ def _mixed_load(port: int, rounds: int, event_id: int) -> None:
             conn.request(
                 "POST", "/api/v1/registrations", body, {"Content-Type": "application/json"}
             )
-            conn.getresponse().read()
+            response = conn.getresponse()
+            created = json.loads(response.read())
+            if response.status != 201:
+                raise RuntimeError(f"registration answered {response.status}: {created}")
+            for attendee in created["registration"]["attendees"]:
+                conn.request("GET", urlsplit(attendee["ticket"]["pdf_url"]).path)
+                pdf = conn.getresponse()
+                if pdf.status != 200 or not pdf.read().startswith(b"%PDF-"):
+                    raise RuntimeError(f"ticket PDF answered {pdf.status}")
+                counts["pdfs"] += 1
         conn.close()
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
@@ -56,6 +77,9 @@ def _mixed_load(port: int, rounds: int, event_id: int) -> None:
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise RuntimeError(f"memory bench load failed: {failures[0]}")
+    return counts["pdfs"]
 
 
 def run(quick: bool) -> dict:
@@ -65,7 +89,7 @@ def run(quick: bool) -> dict:
         port = _free_port()
         server = _start_server(env, port)
         try:
-            _mixed_load(port, 5 if quick else 40, event_id=1)
+            pdfs = _mixed_load(port, 5 if quick else 40, event_id=1)
             workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
             peaks = [_peak_kib(int(pid)) / 1024 for pid in workers]
             master = _peak_kib(server.pid) / 1024
@@ -80,6 +104,7 @@ def run(quick: bool) -> dict:
         },
         "peak RSS per worker (min)": {"value": round(min(peaks), 1), "unit": "MiB", "budget": None},
         "peak RSS master": {"value": round(master, 1), "unit": "MiB", "budget": None},
+        "ticket PDFs rendered during the load": {"value": pdfs, "unit": "", "budget": None},
     }
 
 

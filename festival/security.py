@@ -11,7 +11,7 @@ PERSONAL_ENDPOINTS = {
 }
 PERSONAL_PATH_PREFIXES = (
     "/scan",
-    "/organiser",
+    "/organisateur",
     "/tickets/",
     "/api/v1/registrations",
     "/api/v1/checkins",

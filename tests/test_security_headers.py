@@ -82,3 +82,70 @@ def test_root_picks_the_browser_language(client):
     response = client.get("/", headers={"Host": "festival.test", "Accept-Language": "ar,en;q=0.5"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/ar/")
+
+
+def _csp_directives(response) -> dict[str, str]:
+    csp = response.headers["Content-Security-Policy"]
+    pairs = (part.strip().partition(" ") for part in csp.split(";") if part.strip())
+    return {name: value for name, _, value in pairs}
+
+
+@pytest.fixture
+def staff_client(client, make_user, login_as, make_edition):
+    """A client signed in as an organiser: the dashboard and the scanner both open.
+
+    Its cookie belongs to localhost (a trusted host here), so it sends no other Host header.
+    """
+    make_edition()  # the dashboard shows the current edition
+    return login_as(make_user("orga@example.org", "organiser"))
+
+
+# Every kind of HTML page: public, a form, sign-in, an error page, and the staff pages.
+HTML_PAGES = ["/fr/", "/ar/programme", "/en/inscription", "/fr/login", "/fr/nowhere"]
+STAFF_PAGES = ["/scan", "/organisateur/"]
+
+
+@pytest.mark.parametrize("path", HTML_PAGES + STAFF_PAGES)
+def test_every_html_page_carries_the_full_header_set(staff_client, path):
+    response = staff_client.get(path)
+    assert response.mimetype == "text/html", path
+    # The page itself, not a redirect to sign-in; the error page is a 404 on purpose.
+    assert response.status_code == (404 if path == "/fr/nowhere" else 200), path
+    csp = _csp_directives(response)
+    assert csp["frame-ancestors"] == "'none'" and csp["object-src"] == "'none'"
+    assert csp["base-uri"] == "'none'" and csp["form-action"] == "'self'"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "microphone=()" in response.headers["Permissions-Policy"]
+
+
+def test_the_scanner_page_gets_wasm_its_worker_and_the_camera_nothing_more(staff_client):
+    response = staff_client.get("/scan")
+    assert response.status_code == 200
+    csp = _csp_directives(response)
+    assert csp["script-src"] == "'self' 'wasm-unsafe-eval'"
+    assert csp["worker-src"] == "'self'"  # its service worker, served from /scan/sw.js
+    assert "camera=(self)" in response.headers["Permissions-Policy"]
+    dashboard = staff_client.get("/organisateur/")
+    assert _csp_directives(dashboard)["script-src"] == "'self'"
+    assert "camera=()" in dashboard.headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES + ["/organisateur/tableau-de-bord.json"])
+def test_staff_pages_with_personal_data_are_never_stored(staff_client, path):
+    response = staff_client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_hsts_in_production_covers_a_year(app, client):
+    app.config["FORCE_HTTPS"] = True
+    hsts = client.get("/fr/", headers={"Host": "festival.test"}).headers
+    assert hsts["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_a_refused_host_still_gets_nosniff(client):
+    response = client.get("/fr/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

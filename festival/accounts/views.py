@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from festival.accounts.forms import LoginForm, LogoutForm
 from festival.accounts.services import authenticate, end_sessions
@@ -56,6 +57,17 @@ def login():
         flash(_("Adresse ou mot de passe incorrect."), "error")
     status = 400 if form.errors or request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(error: CSRFError):
+    """A sign-in or sign-out post without this session's token (missing, forged, another's).
+
+    Refusing it stops login CSRF (a victim signed into an attacker's account). CSRFProtect
+    raises before the view, so nobody is signed in; the form comes back with a fresh token.
+    """
+    flash(_("Le formulaire a expiré ou ne vient pas de cette page : réessayez."), "error")
+    return render_template("accounts/login.html", form=LoginForm(formdata=None)), 400
 
 
 @bp.post("/logout")
