@@ -153,12 +153,15 @@ def make_event(app, make_edition, make_venue, make_language):
 
     def make(languages=("pl",), **fields):
         n = next(counter)
-        edition = fields.pop("edition", None) or db.session.scalar(
-            db.select(Edition).order_by(Edition.id).limit(1)
-        ) or make_edition()
+        edition = (
+            fields.pop("edition", None)
+            or db.session.scalar(db.select(Edition).order_by(Edition.id).limit(1))
+            or make_edition()
+        )
         venue = fields.pop("venue", None) or make_venue()
         starts_at = fields.pop(
-            "starts_at", datetime.combine(edition.starts_on, datetime.min.time(), UTC) + timedelta(hours=8)
+            "starts_at",
+            datetime.combine(edition.starts_on, datetime.min.time(), UTC) + timedelta(hours=8),
         )
         values = {
             "slug": f"event-{n}",

@@ -25,8 +25,6 @@ def live_url(app, programme):
     thread.join()
 
 
-
-
 def axe_violations(page) -> list:
     # Loaded from our own origin: the strict CSP allows it, as it would a page script.
     page.add_script_tag(url="/static/vendor/axe-core/axe.min.js")
