@@ -12,20 +12,15 @@ processes (gunicorn sync workers), not threads.
 """
 
 import contextlib
-import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale
 from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from festival.extensions import db
 from festival.programme.models import Edition, Event, EventStatus, Venue
@@ -34,8 +29,7 @@ from festival.programme.texts import localized
 from festival.registration.models import BookingStatus
 from festival.tickets import services as ticket_services
 from festival.tickets.qr import qr_data_uri
-
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "tickets-pdf.css"
+from festival.tickets.renderer import get_renderer
 
 
 @dataclass(frozen=True)
@@ -70,42 +64,7 @@ class TicketPage:
     venues: tuple[VenueInfo, ...]
 
 
-class _Renderer:
-    """The per-process rendering state: fonts, the parsed stylesheet, the safe fetcher."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.font_config = FontConfiguration()
-        # data: only (the inlined QR); no file:, no http(s):, and no redirects (CVE-2025-68616).
-        self.fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-        self.stylesheet = CSS(
-            string=STYLESHEET.read_text(encoding="utf-8"),
-            font_config=self.font_config,
-            url_fetcher=self.fetcher,
-        )
-
-    def render(self, html: str) -> bytes:
-        # One render at a time per process: the shared FontConfiguration (Pango, fontconfig)
-        # is not made for concurrent use, and threads gain nothing as rendering holds the GIL;
-        # it also leaves the GIL to other threads of a threaded server between renders.
-        with self.lock:
-            document = HTML(string=html, url_fetcher=self.fetcher, base_url=None)
-            return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
-
-
-_renderer: _Renderer | None = None
 _warmed = False
-
-
-_renderer_lock = threading.Lock()
-
-
-def _get_renderer() -> _Renderer:
-    global _renderer
-    with _renderer_lock:
-        if _renderer is None:
-            _renderer = _Renderer()
-    return _renderer
 
 
 def direction_of(text: str) -> str:
@@ -140,7 +99,7 @@ def render_pages(pages: list[TicketPage], locale: str) -> bytes:
             title=gettext("Billet"),
             dir_of=direction_of,
         )
-    return _get_renderer().render(html)
+    return get_renderer().render(html)
 
 
 def render_tickets_pdf(tickets, locale: str) -> bytes:
