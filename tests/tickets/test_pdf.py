@@ -67,12 +67,14 @@ def test_the_worker_warm_up_renders_once_per_process(app, monkeypatch):
     from festival import warmup
     from festival.tickets import pdf
 
-    renders = []
+    renders, freezes = [], []
     monkeypatch.setattr(pdf, "_warmed", False)
     monkeypatch.setattr(pdf, "render_pages", lambda pages, locale: renders.append(locale))
+    monkeypatch.setattr(warmup.gc, "freeze", lambda: freezes.append(True))
     warmup.warm_up(app)  # what gunicorn's post_worker_init calls
     warmup.warm_up(app)
     assert renders == ["fr", "ar"]
+    assert freezes  # the worker's start-up heap is kept out of the collector's walks
 
 
 def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
