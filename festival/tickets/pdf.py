@@ -1,14 +1,31 @@
 """Ticket PDFs: one page per attendee or group, in the attendee's language, with the QR.
 
 Safety: templates get plain values (the dataclasses below), Jinja autoescapes them, and
-WeasyPrint loads nothing but ``data:`` URIs (no files, no network, no redirects): the QR is the
-only resource and it is inlined as a ``data:`` URI.
+WeasyPrint loads nothing but ``data:`` URIs (``tickets.fetcher``; no files, no network, no
+redirects): the QR is the only resource and it is inlined as a ``data:`` URI.
 
-Speed: one ``FontConfiguration`` and one pre-parsed stylesheet per process, reused by every
-render (a fresh configuration costs ~40% more). ``warm_up()`` pays the first-render cost (imports,
-font discovery, Arabic shaping) at start-up: gunicorn's ``post_worker_init`` calls it in every
-worker (``gunicorn.conf.py`` -> ``festival.warmup``). Rendering holds the GIL: scale with worker
-processes (gunicorn sync workers), not threads.
+Speed (budget, issue 4: one ticket <= 60 ms warm, ten in one PDF <= 300 ms): the WeasyPrint
+state (fonts, parsed CSS, a lean user-agent sheet) is built once per process
+(``tickets.renderer``); ``warm_up()`` pays the first render (imports, font discovery, Arabic
+shaping) at start-up, called in every gunicorn worker by ``post_worker_init`` ->
+``festival.warmup``, which then freezes the start-up heap out of the garbage collector's walks.
+
+Rendering is CPU-bound and holds the GIL, so it scales with processes, not threads. Where it
+runs, that holds:
+
+- the PDF link of the manage page (``views.pdf``): in gunicorn sync workers, one process per
+  core, one request at a time each (``gunicorn.conf.py``); a PDF is rendered once per ticket
+  version and language, then read from ``instance/pdf-cache`` (``pdf_cache``), so renders
+  are rare and a second worker never waits on the first;
+- the confirmation email (``attachments``): rendered where the message is delivered, in the
+  RQ mail worker process (``rq worker mail``), or inline in the registering request when no
+  Redis is configured; more mail throughput means more worker processes. RQ's default
+  worker forks a fresh work horse per job: to keep those renders warm, the parent must call
+  ``festival.warmup.warm_up`` before it forks (horses inherit the warm renderer), which
+  ``rq worker mail`` does not do by itself.
+
+The renderer's lock serializes renders inside one process: threads would only queue on it
+and on the GIL.
 """
 
 import contextlib

@@ -24,7 +24,11 @@ def test_one_page_per_ticket_each_with_its_own_qr(make_ticket, read_qr, pdf_text
     tickets = [make_ticket(name=f"Personne {n}") for n in range(3)]
     data = render_tickets_pdf(tickets, "fr")
     assert read_qr(data) == [[code_for(t)] for t in tickets]
-    assert [f"Personne {n}" in text for n, text in enumerate(pdf_text(data))] == [True] * 3
+    texts = pdf_text(data)
+    assert [f"Personne {n}" in text for n, text in enumerate(texts)] == [True] * 3
+    # The venues, the same for every ticket, are printed once, after the last ticket.
+    address = "1 rue du Festival, 62110 Hénin-Beaumont"
+    assert [address in text for text in texts] == [False, False, True]
 
 
 def test_an_english_page(make_ticket, pdf_text):
