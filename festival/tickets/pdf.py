@@ -29,6 +29,7 @@ and on the GIL.
 """
 
 import contextlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,6 +82,11 @@ class TicketPage:
     venues: tuple[VenueInfo, ...]
 
 
+# The template's line breaks and indentation between tags: each would become a text node
+# WeasyPrint parses, styles and then throws away. Values cannot match (Jinja escapes < and >),
+# and spaces inside a line (between inline elements) are kept.
+_WHITESPACE_BETWEEN_LINES = re.compile(r">\s*\n\s*<")
+
 _warmed = False
 
 
@@ -116,7 +122,7 @@ def render_pages(pages: list[TicketPage], locale: str) -> bytes:
             title=gettext("Billet"),
             dir_of=direction_of,
         )
-    return get_renderer().render(html)
+    return get_renderer().render(_WHITESPACE_BETWEEN_LINES.sub("><", html))
 
 
 def render_tickets_pdf(tickets, locale: str) -> bytes:
