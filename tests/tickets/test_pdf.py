@@ -99,3 +99,13 @@ def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
     ]
     ticket = make_ticket(name="فاطمة الزهراء بنعلي", locale="ar", events=events)
     assert len(pdf_text(render_tickets_pdf([ticket], "ar"))) == 1
+
+
+def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_rules():
+    """A WeasyPrint upgrade that renames these rules shows here, not as a slow page."""
+    from festival.tickets.renderer import lean_user_agent_css
+
+    text, removed = lean_user_agent_css()
+    assert removed == 6
+    assert "::marker" not in text and "::footnote-call" not in text
+    assert "html { color-scheme: light }" in text and "@page" in text  # the rest is kept
