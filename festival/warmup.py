@@ -10,10 +10,11 @@ from festival.tickets import pdf as ticket_pdf
 def warm_up(app) -> None:
     """Load translations, render a ticket in each script (fonts, CSS), then freeze the heap.
 
-    Freezing: what start-up built (modules, the app, fonts, parsed CSS) lives as long as the
-    worker, yet every full collection walked it again: ~20% of a warm ticket render's
-    instructions (callgrind) went to the collector before ``gc.freeze()``, 1.5% after.
-    Collect first, so the warm-up's own garbage is not kept forever.
+    Freezing: what start-up built (modules, the app, fonts, parsed CSS: ~190,000 objects)
+    lives as long as the worker, yet each full collection walked it all again: one in ~30
+    ticket renders, ~100 ms inside that visitor's request (~3 ms a render on average,
+    measured with gc.callbacks). Frozen, ~12,000 objects are left to walk. Collect first, so
+    the warm-up's own garbage is not kept forever.
     """
     with app.app_context(), app.test_request_context():
         refresh()
