@@ -77,6 +77,7 @@ def run(quick: bool = False) -> dict:
     from festival.extensions import db
     from festival.tickets import pdf, pdf_cache, qr
     from festival.tickets.services import code_for
+    from festival.warmup import warm_up
 
     repeats = 10 if quick else 40
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,7 @@ def run(quick: bool = False) -> dict:
             db.create_all()
             tickets = _make_tickets(100, "fr")
             codes = [code_for(t) for t in tickets]
-            pdf.warm_up()
+            warm_up(app)  # what each gunicorn worker does before its first request
 
             def qr_once():
                 qr.qr_svg.cache_clear()

@@ -1,18 +1,23 @@
 """Work a fresh worker does once, before its first request, so no visitor pays for it."""
 
-import importlib
+import gc
+
+from flask_babel import refresh
+
+from festival.tickets import pdf as ticket_pdf
 
 
 def warm_up(app) -> None:
-    """Load translations and any feature's expensive state (fonts, parsed CSS) now."""
-    with app.app_context(), app.test_request_context():
-        from flask_babel import refresh
+    """Load translations, render a ticket in each script (fonts, CSS), then freeze the heap.
 
+    Freezing: what start-up built (modules, the app, fonts, parsed CSS: ~190,000 objects)
+    lives as long as the worker, yet each full collection walked it all again: one in ~30
+    ticket renders, ~100 ms inside that visitor's request (~3 ms a render on average,
+    measured with gc.callbacks). Frozen, ~12,000 objects are left to walk. Collect first, so
+    the warm-up's own garbage is not kept forever.
+    """
+    with app.app_context(), app.test_request_context():
         refresh()
-        for module_name in ("festival.tickets.pdf",):
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
-            if hasattr(module, "warm_up"):
-                module.warm_up()
+        ticket_pdf.warm_up()
+    gc.collect()
+    gc.freeze()

@@ -1,31 +1,44 @@
 """Ticket PDFs: one page per attendee or group, in the attendee's language, with the QR.
 
 Safety: templates get plain values (the dataclasses below), Jinja autoescapes them, and
-WeasyPrint loads nothing but ``data:`` URIs (no files, no network, no redirects): the QR is the
-only resource and it is inlined as a ``data:`` URI.
+WeasyPrint loads nothing but ``data:`` URIs (``tickets.fetcher``; no files, no network, no
+redirects): the QR is the only resource and it is inlined as a ``data:`` URI.
 
-Speed: one ``FontConfiguration`` and one pre-parsed stylesheet per process, reused by every
-render (a fresh configuration costs ~40% more). ``warm_up()`` pays the first-render cost (imports,
-font discovery, Arabic shaping) at start-up: gunicorn's ``post_worker_init`` calls it in every
-worker (``gunicorn.conf.py`` -> ``festival.warmup``). Rendering holds the GIL: scale with worker
-processes (gunicorn sync workers), not threads.
+Speed (budget, issue 4: one ticket <= 60 ms warm, ten in one PDF <= 300 ms): the WeasyPrint
+state (fonts, parsed CSS, a lean user-agent sheet) is built once per process
+(``tickets.renderer``); ``warm_up()`` pays the first render (imports, font discovery, Arabic
+shaping) at start-up, called in every gunicorn worker by ``post_worker_init`` ->
+``festival.warmup``, which then freezes the start-up heap out of the garbage collector's walks.
+
+Rendering is CPU-bound and holds the GIL, so it scales with processes, not threads. Where it
+runs, that holds:
+
+- the PDF link of the manage page (``views.pdf``): in gunicorn sync workers, one process per
+  core, one request at a time each (``gunicorn.conf.py``); a PDF is rendered once per ticket
+  version and language, then read from ``instance/pdf-cache`` (``pdf_cache``), so renders
+  are rare and a second worker never waits on the first;
+- the confirmation email (``attachments``): rendered where the message is delivered, in the
+  RQ mail worker process (``rq worker mail``), or inline in the registering request when no
+  Redis is configured; more mail throughput means more worker processes. RQ's default
+  worker forks a fresh work horse per job: to keep those renders warm, the parent must call
+  ``festival.warmup.warm_up`` before it forks (horses inherit the warm renderer), which
+  ``rq worker mail`` does not do by itself.
+
+The renderer's lock serializes renders inside one process: threads would only queue on it
+and on the GIL.
 """
 
 import contextlib
-import threading
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale
 from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from festival.extensions import db
 from festival.programme.models import Edition, Event, EventStatus, Venue
@@ -34,8 +47,7 @@ from festival.programme.texts import localized
 from festival.registration.models import BookingStatus
 from festival.tickets import services as ticket_services
 from festival.tickets.qr import qr_data_uri
-
-STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "tickets-pdf.css"
+from festival.tickets.renderer import get_renderer
 
 
 @dataclass(frozen=True)
@@ -70,42 +82,12 @@ class TicketPage:
     venues: tuple[VenueInfo, ...]
 
 
-class _Renderer:
-    """The per-process rendering state: fonts, the parsed stylesheet, the safe fetcher."""
+# The template's line breaks and indentation between tags: each would become a text node
+# WeasyPrint parses, styles and then throws away. Values cannot match (Jinja escapes < and >),
+# and spaces inside a line (between inline elements) are kept.
+_WHITESPACE_BETWEEN_LINES = re.compile(r">\s*\n\s*<")
 
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.font_config = FontConfiguration()
-        # data: only (the inlined QR); no file:, no http(s):, and no redirects (CVE-2025-68616).
-        self.fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-        self.stylesheet = CSS(
-            string=STYLESHEET.read_text(encoding="utf-8"),
-            font_config=self.font_config,
-            url_fetcher=self.fetcher,
-        )
-
-    def render(self, html: str) -> bytes:
-        # One render at a time per process: the shared FontConfiguration (Pango, fontconfig)
-        # is not made for concurrent use, and threads gain nothing as rendering holds the GIL;
-        # it also leaves the GIL to other threads of a threaded server between renders.
-        with self.lock:
-            document = HTML(string=html, url_fetcher=self.fetcher, base_url=None)
-            return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
-
-
-_renderer: _Renderer | None = None
 _warmed = False
-
-
-_renderer_lock = threading.Lock()
-
-
-def _get_renderer() -> _Renderer:
-    global _renderer
-    with _renderer_lock:
-        if _renderer is None:
-            _renderer = _Renderer()
-    return _renderer
 
 
 def direction_of(text: str) -> str:
@@ -140,7 +122,7 @@ def render_pages(pages: list[TicketPage], locale: str) -> bytes:
             title=gettext("Billet"),
             dir_of=direction_of,
         )
-    return _get_renderer().render(html)
+    return get_renderer().render(_WHITESPACE_BETWEEN_LINES.sub("><", html))
 
 
 def render_tickets_pdf(tickets, locale: str) -> bytes:

@@ -158,3 +158,23 @@ def test_at_least_ten_thousand_bad_codes_were_checked():
         pytest.skip("run with the property tests above to count them")
     assert len(checked) >= 10_000
     assert set(KINDS) <= set(checked)
+
+
+def test_the_qr_strokes_cover_exactly_the_dark_modules():
+    """Rasterize the SVG path back to modules: every dark one drawn, no light one touched."""
+    import re
+
+    code = CODE
+    matrix = qr_matrix(code).get_matrix()
+    drawn = set()
+    path = re.search(r' d="([^"]+)"', qr_svg(code)).group(1)
+    for x, y, kind, length in re.findall(r"M(\d+(?:\.5)?) (\d+(?:\.5)?)([hv])(\d+)", path):
+        if kind == "h":
+            drawn |= {(int(x) + i, int(float(y))) for i in range(int(length))}
+        else:
+            drawn |= {(int(float(x)), int(y) + j) for j in range(int(length))}
+    dark = {(x, y) for y, row in enumerate(matrix) for x, value in enumerate(row) if value}
+    assert drawn == dark
+    assert len(re.findall("M", path)) < sum(
+        1 for row in matrix for a, b in zip([False, *row], row, strict=False) if b and not a
+    )  # fewer strokes than horizontal runs

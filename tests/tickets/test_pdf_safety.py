@@ -9,8 +9,9 @@ import zlib
 import pypdfium2
 import pytest
 
-from festival.tickets import pdf
+from festival.tickets.fetcher import safe_url_fetcher
 from festival.tickets.pdf import render_tickets_pdf
+from festival.tickets.renderer import get_renderer
 
 EMPTY_SVG = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="
 
@@ -82,7 +83,18 @@ def test_hostile_names_are_printed_as_text(make_ticket, listener, secret_file, p
     assert f"http://127.0.0.1:{port}/x" in texts[4]
 
 
-def test_the_fetcher_refuses_files_and_network_even_in_raw_html(listener, secret_file):
+def _organiser_pdf(html: str) -> bytes:
+    from festival.organiser.pdf import html_to_pdf
+
+    return html_to_pdf(html)
+
+
+@pytest.mark.parametrize(
+    "render",
+    [lambda html: get_renderer().render(html), _organiser_pdf],
+    ids=["ticket", "organiser"],
+)
+def test_the_fetcher_refuses_files_and_network_even_in_raw_html(render, listener, secret_file):
     """Defence in depth: were escaping ever bypassed, the fetcher still loads nothing."""
     port = listener.getsockname()[1]
     html = (
@@ -100,7 +112,7 @@ def test_the_fetcher_refuses_files_and_network_even_in_raw_html(listener, secret
         f'<img src="{EMPTY_SVG}">'
         "</body></html>"
     )
-    data = pdf._get_renderer().render(html)
+    data = render(html)
     assert data.startswith(b"%PDF")
     assert_nothing_leaked(data, secret_file)
     assert not received_connection(listener)
@@ -117,6 +129,7 @@ def test_control_weasyprint_s_default_fetcher_would_leak_the_file(secret_file):
 
 
 def test_the_fetcher_allows_data_only_and_no_redirects():
-    fetcher = pdf._get_renderer().fetcher
+    fetcher = safe_url_fetcher()
+    assert get_renderer().fetcher._allowed_protocols == {"data"}
     assert fetcher._allowed_protocols == {"data"}
     assert not any(type(h).__name__ == "HTTPRedirectHandler" for h in fetcher.handlers)

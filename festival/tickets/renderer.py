@@ -1,0 +1,87 @@
+"""WeasyPrint's state for ticket PDFs, built once per process and reused by every render.
+
+What a render reuses (measured with cProfile, see ``bench/tickets.py``):
+
+- one ``FontConfiguration``: a fresh one per render costs ~40% more (fontconfig, Pango caches);
+- the ticket stylesheet, parsed once;
+- a lean copy of WeasyPrint's HTML user-agent stylesheet, parsed once. The stock one gives
+  every element six pseudo-elements (``::marker``, ``::footnote-call``, ``::footnote-marker``,
+  ``::note-call``, ``::note-marker``, ``::note-callback``) through universal rules, and each
+  gets a computed style: ~330 of the ~425 styles of a ticket page. Tickets use no list
+  markers and no footnotes, so those rules are dropped and the rest is kept as it is.
+
+One render at a time per process (a lock): the shared ``FontConfiguration`` (Pango,
+fontconfig) is not made for concurrent use, and threads would gain nothing since rendering
+holds the GIL. Throughput comes from processes: see ``festival.tickets.pdf``.
+"""
+
+import re
+import threading
+from importlib.resources import files
+from pathlib import Path
+
+import weasyprint.css
+from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
+from weasyprint.text.fonts import FontConfiguration
+
+from festival.tickets.fetcher import safe_url_fetcher
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "tickets-pdf.css"
+
+# Universal pseudo-element rules of WeasyPrint's UA sheet that a ticket never uses.
+UNUSED_UA_RULES = re.compile(
+    r"^::(?:marker|footnote-call|footnote-marker|note-call|note-marker|note-callback)"
+    r"\s*\{[^}]*\}[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def lean_user_agent_css() -> tuple[str, int]:
+    """Give WeasyPrint's HTML user-agent CSS without the unused rules, and how many went."""
+    text = (files(weasyprint.css) / "html5_ua.css").read_text("utf-8")
+    return UNUSED_UA_RULES.subn("", text)
+
+
+class _TicketHTML(HTML):
+    """An HTML document styled with the lean user-agent sheet instead of the stock one."""
+
+    user_agent_sheets: list[CSS] = []
+
+    def _ua_stylesheets(self, forms=False):
+        return self.user_agent_sheets
+
+
+class Renderer:
+    """The per-process rendering state: fonts, parsed stylesheets, the safe fetcher."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.font_config = FontConfiguration()
+        self.fetcher = safe_url_fetcher()
+        ua_text, _removed = lean_user_agent_css()
+        self.user_agent = CSS(string=ua_text, counter_style=CounterStyle())
+        self.stylesheet = CSS(
+            string=STYLESHEET.read_text(encoding="utf-8"),
+            font_config=self.font_config,
+            url_fetcher=self.fetcher,
+        )
+
+    def render(self, html: str) -> bytes:
+        with self.lock:
+            document = _TicketHTML(string=html, url_fetcher=self.fetcher, base_url=None)
+            document.user_agent_sheets = [self.user_agent]
+            return document.write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config)
+
+
+_renderer: Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def get_renderer() -> Renderer:
+    """Give this process's renderer, building it on first use."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = Renderer()
+    return _renderer
