@@ -224,6 +224,115 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
     }
 
 
+def _registration_body(n: int, event_id: int, prefix: str) -> str:
+    return json.dumps(
+        {
+            "contact": {"name": f"Visiteur {n}", "email": f"{prefix}{n}@example.org"},
+            "locale": "fr",
+            "attendees": [{"name": f"Visiteur {n}"}],
+            "bookings": [event_id],
+            "consent": True,
+        }
+    )
+
+
+def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
+    """CPU and SQL statements per registration, in one process with Flask's test client.
+
+    The throughput bench is at the mercy of a shared machine; CPU time is not. Half the
+    requests take a seat, half join the waiting list; each half is measured on its own.
+    ``request CPU`` is the request thread's (time.thread_time); ``process CPU`` adds what a
+    background mail thread spent for those requests (time.process_time).
+    """
+    import cProfile
+    import pstats
+
+    from sqlalchemy import event as sa_event
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "FESTIVAL_DATABASE_URL": f"sqlite:///{tmp}/profile.sqlite3",
+            "FESTIVAL_INSTANCE_PATH": tmp,
+        }
+        event_id = _prepare(env, capacity=WARM_UP // 2 + count // 2)
+        from festival import create_app
+        from festival.extensions import db
+
+        config = {
+            "DATABASE_URL": env["FESTIVAL_DATABASE_URL"],
+            "SECRET_KEY": "bench" * 8,
+            "INSTANCE_PATH": tmp,
+            "RATELIMIT_ENABLED": False,
+            "PUBLIC_BASE_URL": "http://bench.invalid",
+        }
+        if redis_url:
+            config["REDIS_URL"] = redis_url
+        app = create_app(config)
+        client = app.test_client()
+        headers = {"Content-Type": "application/json"}
+        statements = [0]
+        with app.app_context():
+            request_thread = threading.get_ident()
+            sa_event.listen(
+                db.engine, "before_cursor_execute", lambda *a: _count(statements, request_thread)
+            )
+
+        def post(n, prefix):
+            response = client.post(
+                "/api/v1/registrations",
+                data=_registration_body(n, event_id, prefix),
+                headers=headers,
+            )
+            assert response.status_code == 201, response.data[:300]
+            return response.get_json()["registration"]["attendees"][0]["bookings"][0]["status"]
+
+        for n in range(WARM_UP // 2):
+            post(n, "warm")
+        _settle_mail(app)
+        figures, profiler = {}, cProfile.Profile()
+        for half in ("confirmed", "waitlisted"):
+            thread_cpu, statements[0] = 0.0, 0
+            process_started = time.process_time()
+            for n in range(count // 2):
+                started = time.thread_time()
+                profiler.enable()
+                status = post(n, f"{half}-")
+                profiler.disable()
+                thread_cpu += time.thread_time() - started
+                assert status == half, status
+            _settle_mail(app)
+            process_cpu = time.process_time() - process_started
+            figures[half] = {
+                "request CPU ms": round(thread_cpu * 1000 / (count // 2), 2),
+                "process CPU ms": round(process_cpu * 1000 / (count // 2), 2),
+                "SQL statements": round(statements[0] / (count // 2), 1),
+            }
+        if top:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+        if redis_url:
+            from redis import Redis
+
+            Redis.from_url(redis_url).delete("rq:queue:mail", "festival:mail:drain-queued")
+        with app.app_context():
+            db.engine.dispose()
+    return figures
+
+
+def _count(statements: list[int], request_thread: int) -> None:
+    # Only the request's own statements: a mail thread's are not on the visitor's clock.
+    if threading.get_ident() == request_thread:
+        statements[0] += 1
+
+
+def _settle_mail(app) -> None:
+    """Wait for an in-process mail thread, if any, so its CPU lands in the right half."""
+    try:
+        from festival.mail import background
+    except ImportError:
+        return
+    background.wait_idle(app, timeout=60)
+
+
 def run(quick: bool) -> dict:
     figures = bench_engine("sqlite", None, quick)
     pg = os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
@@ -236,6 +345,19 @@ def run(quick: bool) -> dict:
     return figures
 
 
+def _print_profile() -> None:
+    redis_url = os.environ.get("FESTIVAL_BENCH_REDIS_URL")
+    modes = [("without Redis", None)] + ([("with Redis (RQ)", redis_url)] if redis_url else [])
+    top = int(sys.argv[sys.argv.index("--top") + 1]) if "--top" in sys.argv else 0
+    for label, url in modes:
+        for half, figures in profile_cpu(url, top=top).items():
+            line = ", ".join(f"{k} {v}" for k, v in figures.items())
+            print(f"SQLite {label}, {half}: {line}")
+
+
 if __name__ == "__main__":
+    if "--profile" in sys.argv:
+        _print_profile()
+        sys.exit(0)
     for figure, data in run(quick="--quick" in sys.argv).items():
         print(f"{figure:<32} {data['value']:>10} {data['unit']:<9} {data['budget'] or ''}")
