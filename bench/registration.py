@@ -288,7 +288,7 @@ def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
 
         for n in range(WARM_UP // 2):
             post(n, "warm")
-        _settle_mail(app)
+        _settle_mail()
         figures, profiler = {}, cProfile.Profile()
         for half in ("confirmed", "waitlisted"):
             thread_cpu, statements[0] = 0.0, 0
@@ -300,7 +300,7 @@ def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
                 profiler.disable()
                 thread_cpu += time.thread_time() - started
                 assert status == half, status
-            _settle_mail(app)
+            _settle_mail()
             process_cpu = time.process_time() - process_started
             figures[half] = {
                 "request CPU ms": round(thread_cpu * 1000 / (count // 2), 2),
@@ -324,13 +324,11 @@ def _count(statements: list[int], request_thread: int) -> None:
         statements[0] += 1
 
 
-def _settle_mail(app) -> None:
+def _settle_mail() -> None:
     """Wait for an in-process mail thread, if any, so its CPU lands in the right half."""
-    try:
-        from festival.mail import background
-    except ImportError:
-        return
-    background.wait_idle(app, timeout=60)
+    from festival.mail import background
+
+    background.wait_idle(timeout=60)
 
 
 def run(quick: bool) -> dict:
