@@ -27,6 +27,9 @@ MAIL_DEFAULT_SENDER = "Meltingpotch <festival@localhost>"
 # delivers before the request ends (tests that read the email at once). None: "inline" under
 # TESTING, "thread" otherwise. With REDIS_URL, RQ delivers (run `rq worker mail`).
 MAIL_DELIVERY = None
+# The mail thread lets requests go first: it sends once the process is idle, or when a message
+# has waited this long (seconds).
+MAIL_MAX_DELAY_SECONDS = 30
 # At exit, how long the mail thread may finish its queue; what is left stays pending in the
 # outbox for `flask mail-retry`.
 MAIL_EXIT_WAIT_SECONDS = 10

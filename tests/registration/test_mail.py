@@ -299,10 +299,38 @@ class TestMailThread:
             patch.setattr(delivery, "deliver", lambda *args: release.wait(10))
             background.submit(app, [1])
             started = time.monotonic()
-            background._drain_at_exit()
-            assert 0.15 < time.monotonic() - started < 5
-            release.set()
-            assert background.wait_idle(timeout=30)
+            try:
+                background._drain_at_exit()
+                assert 0.15 < time.monotonic() - started < 5
+            finally:
+                release.set()
+                assert background.wait_idle(timeout=30)
+                background._current().hurry = False  # the process goes on in this test run
+
+    def test_requests_in_flight_go_first_within_the_max_delay(self, app, monkeypatch):
+        delivered = []
+        monkeypatch.setattr(delivery, "deliver", lambda message_id, now: delivered.append(1))
+        background.submit(app, [])
+        assert background.wait_idle(timeout=5)
+        sender = background._current()
+        sender.request_activity(+1)  # a request is being served
+        try:
+            background.submit(app, [1])
+            time.sleep(0.3)
+            assert delivered == []  # the render would steal the GIL from the request
+        finally:
+            sender.request_activity(-1)
+        assert background.wait_idle(timeout=5)
+        assert delivered == [1]
+
+        app.config["MAIL_MAX_DELAY_SECONDS"] = 0.2
+        sender.request_activity(+1)  # busy for good: the delay bounds the wait
+        try:
+            background.submit(app, [2])
+            assert background.wait_idle(timeout=5)
+        finally:
+            sender.request_activity(-1)
+        assert delivered == [1, 1]
 
 
 def test_an_unknown_delivery_mode_is_refused(app):
