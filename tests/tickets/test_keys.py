@@ -67,3 +67,13 @@ def test_a_reused_key_id_with_other_bytes_is_not_served_from_the_cache(make_tick
     assert active_signing_key(ticket.edition_id)[1] is not cached
     claim = codes.decode(code_for(ticket), valid_public_keys(ticket.edition_id))
     assert claim.ticket_id == ticket.id
+
+
+def test_one_query_per_transaction_and_a_rotation_inside_it_is_seen(edition):
+    edition_id = edition.id
+    first = active_signing_key(edition_id)
+    again, statements = _statements(lambda: active_signing_key(edition_id))
+    assert again == first
+    assert not [s for s in statements if "signing_key" in s]
+    new = create_signing_key(edition_id)  # same transaction: the memo is dropped
+    assert active_signing_key(edition_id)[0] == new.id
