@@ -10,7 +10,8 @@ from datetime import timedelta
 DATABASE_URL = None
 # Flask's secret. None means: read instance/secret_key, generating 256 bits there on first run.
 SECRET_KEY = None
-# redis://… enables Redis-backed rate limits and the RQ mail queue. None: memory + inline mail.
+# redis://… enables Redis-backed rate limits and the RQ mail queue. None: memory limits, and
+# mail delivered in this process as MAIL_DELIVERY says.
 REDIS_URL = None
 
 # Outgoing mail. Without MAIL_SERVER, messages are written as .eml files in instance/mail/.
@@ -21,6 +22,17 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Meltingpotch <festival@localhost>"
+# Without REDIS_URL: "thread" delivers on one background thread per process, after the
+# response (rendering a confirmation with its PDF tickets costs ~110 ms of CPU); "inline"
+# delivers before the request ends (tests that read the email at once). None: "inline" under
+# TESTING, "thread" otherwise. With REDIS_URL, RQ delivers (run `rq worker mail`).
+MAIL_DELIVERY = None
+# The mail thread lets requests go first: it sends once the process is idle, or when a message
+# has waited this long (seconds).
+MAIL_MAX_DELAY_SECONDS = 30
+# At exit, how long the mail thread may finish its queue; what is left stays pending in the
+# outbox for `flask mail-retry`.
+MAIL_EXIT_WAIT_SECONDS = 10
 
 # Absolute URLs in emails and tickets are built from this, never from the Host header.
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"

@@ -66,6 +66,10 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+# Execution option of an engine whose transactions only read (``engine.execution_options``).
+READ_ONLY = "festival_read_only"
+
+
 def _is_read_only_request() -> bool:
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
@@ -77,7 +81,8 @@ def _begin_sqlite(connection):
     # A deferred transaction that reads, then writes, fails at once with "database is locked"
     # instead of waiting for busy_timeout (49 of 50 concurrent writers did, measured here).
     # Reads for safe methods stay deferred so page views never queue behind the write lock.
-    if _is_read_only_request():
+    # A READ_ONLY engine (the mail worker renders with one) reads without the write lock too.
+    if _is_read_only_request() or connection.get_execution_options().get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
         return
     sqlite_gate.acquire(connection)

@@ -1,7 +1,9 @@
 """Deliver outbox messages: claimed by one conditional UPDATE, sent once, retried with backoff.
 
-After a commit, ``dispatch`` queues each new message on RQ (``REDIS_URL`` set) or delivers it
-at once in-process. ``deliver`` claims the message with a conditional UPDATE (only one worker
+After a commit, ``dispatch`` queues each new message on RQ (``REDIS_URL`` set); without Redis
+it hands them to this process's mail thread (``background``), or delivers them before the
+request ends when ``MAIL_DELIVERY`` is ``"inline"`` (tests that read the mail at once).
+``deliver`` claims the message with a conditional UPDATE (only one worker
 wins a pending message), commits the claim, sends, then marks it sent. A failure puts it
 back to pending with a later ``next_attempt_at``; ``deliver_due`` (``flask mail-retry``, or a
 cron) sends what is due. A worker that dies after sending but before marking leaves a stale
@@ -17,7 +19,7 @@ from flask_mail import Message
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from festival.db import utcnow
+from festival.db import READ_ONLY, utcnow
 from festival.extensions import db, mail
 from festival.mail.models import OutboxMessage, OutboxStatus
 from festival.mail.outbox import render
@@ -26,6 +28,7 @@ BACKOFF_SECONDS = (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)
 MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1
 STALE_CLAIM = timedelta(minutes=10)
 QUEUE_NAME = "mail"
+DELIVERY_MODES = ("thread", "inline")
 
 
 def mail_queue(app):
@@ -41,12 +44,23 @@ def mail_queue(app):
     return app.extensions["mail_queue"]
 
 
+def delivery_mode(app) -> str:
+    """``MAIL_DELIVERY`` of the app; None means inline under TESTING, a thread otherwise.
+
+    :raises ValueError: an unknown mode (a configuration error, reported in the log).
+    """
+    mode = app.config.get("MAIL_DELIVERY") or ("inline" if app.testing else "thread")
+    if mode not in DELIVERY_MODES:
+        raise ValueError(f"MAIL_DELIVERY must be one of {DELIVERY_MODES}, not {mode!r}")
+    return mode
+
+
 def _drain_flag(queue) -> str:
     return f"festival:{queue.name}:drain-queued"
 
 
 def dispatch(message_ids: list[int]) -> None:
-    """Hand freshly committed messages to the queue, or deliver them now.
+    """Hand freshly committed messages to RQ or to the mail thread, or deliver them now.
 
     With RQ, one "drain" job delivers every due message; a Redis flag (SET NX) makes a busy
     minute enqueue one job, not one per registration (an RQ enqueue costs ~2 ms, measured
@@ -57,6 +71,11 @@ def dispatch(message_ids: list[int]) -> None:
     if queue is not None:
         if queue.connection.set(_drain_flag(queue), 1, nx=True, ex=60):
             queue.enqueue(drain_job, queue.name)
+        return
+    if delivery_mode(current_app) == "thread":
+        from festival.mail import background
+
+        background.submit(current_app._get_current_object(), message_ids)
         return
     for message_id in message_ids:
         try:
@@ -119,38 +138,57 @@ def _claim(session: Session, message_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def _reader():
+    """A session that only reads: on SQLite its deferred BEGIN leaves the write lock free.
+
+    Rendering a confirmation (PDF tickets) takes ~0.1 s of CPU; inside BEGIN IMMEDIATE it
+    would hold every registration of every process back for that long.
+    """
+    return Session(db.engine.execution_options(**{READ_ONLY: True}))
+
+
 def deliver(message_id: int, now: datetime) -> bool:
     """Send one message if it is due and nobody else holds it; True when this call sent it.
 
-    :raises Exception: whatever sending raised, after recording the failure for a retry.
+    Three short transactions: claim (write), render (read only), mark sent (write).
+
+    :raises Exception: whatever rendering or sending raised, after recording the failure.
     """
     with Session(db.engine) as session:
         if not _claim(session, message_id, now):
             return False
-        message = session.get(OutboxMessage, message_id)
-        try:
-            send(message, render(message, session))
-        except Exception as error:
-            _record_failure(session, message, error, now)
-            raise
-        message.status = OutboxStatus.SENT
-        message.sent_at = utcnow()
-        message.last_error = None
+    try:
+        with _reader() as reader:
+            message = reader.get(OutboxMessage, message_id)
+            # Detached with its columns loaded: whatever rendering does to the session (a
+            # rollback, say) cannot expire what send reads afterwards.
+            reader.expunge(message)
+            content = render(message, reader)
+        send(message, content)
+    except Exception as error:
+        _record_failure(message_id, error, now)
+        raise
+    with Session(db.engine) as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+        )
         session.commit()
-        return True
+    return True
 
 
-def _record_failure(session: Session, message: OutboxMessage, error: Exception, now) -> None:
-    session.rollback()
-    message = session.get(OutboxMessage, message.id)
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= MAX_ATTEMPTS:
-        message.status = OutboxStatus.FAILED
-    else:
-        message.status = OutboxStatus.PENDING
-        delay = BACKOFF_SECONDS[min(message.attempts, len(BACKOFF_SECONDS)) - 1]
-        message.next_attempt_at = now + timedelta(seconds=delay)
-    session.commit()
+def _record_failure(message_id: int, error: Exception, now) -> None:
+    with Session(db.engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = OutboxStatus.FAILED
+        else:
+            message.status = OutboxStatus.PENDING
+            delay = BACKOFF_SECONDS[min(message.attempts, len(BACKOFF_SECONDS)) - 1]
+            message.next_attempt_at = now + timedelta(seconds=delay)
+        session.commit()
 
 
 def deliver_due(now: datetime, limit: int = 500) -> int:

@@ -81,7 +81,7 @@ def lock_event(event_id: int) -> Event:
 
 def join_waiting_list(attendees: list[Attendee], event_id: int, now: datetime) -> list[Booking]:
     """Put one entry (these attendees' bookings) at the end of the list, then promote."""
-    lock_event(event_id)
+    event = lock_event(event_id)
     last = db.session.scalar(
         select(func.coalesce(func.max(Booking.waitlist_position), 0)).where(
             Booking.event_id == event_id
@@ -101,7 +101,7 @@ def join_waiting_list(attendees: list[Attendee], event_id: int, now: datetime) -
     db.session.add_all(bookings)
     db.session.flush()
     # Seats may have freed since our UPDATE failed, or the list may let this entry pass.
-    promote(event_id, now)
+    promote(event_id, now, locked=event)
     return bookings
 
 
@@ -116,12 +116,13 @@ def _waiting_entries(event_id: int) -> list[list[Booking]]:
     return [list(g) for _, g in groupby(bookings, key=lambda b: b.attendee.registration_id)]
 
 
-def promote(event_id: int, now: datetime) -> list[Booking]:
+def promote(event_id: int, now: datetime, locked: Event | None = None) -> list[Booking]:
     """Promote the waiting entries that fit, by the policy above; give the promoted bookings.
 
-    The caller holds the event lock (``lock_event``).
+    The caller holds the event lock (``lock_event``); ``locked``: the event it gave, still
+    fresh (nothing changed its seats since), which saves locking it a second time.
     """
-    event = lock_event(event_id)
+    event = locked if locked is not None else lock_event(event_id)
     if event.status != EventStatus.SCHEDULED or event.capacity is None or event.starts_at <= now:
         return []
     free = event.capacity - event.seats_taken

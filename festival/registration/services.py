@@ -119,10 +119,12 @@ def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool
 
 
 def _attendees(data: RegistrationInput) -> list[Attendee]:
+    # ``ticket=None`` says "none yet": issue_ticket's Ticket(attendee=…) then needs no lazy
+    # SELECT of the old ticket once the attendee is flushed.
     if data.group is not None:
         g = data.group
-        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
-    return [Attendee(name=name, bookings=[]) for name in data.attendees]
+        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[], ticket=None)]
+    return [Attendee(name=name, bookings=[], ticket=None) for name in data.attendees]
 
 
 def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -> Registration:

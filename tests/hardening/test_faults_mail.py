@@ -32,6 +32,7 @@ def app_config(app_config, smtp_port):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_SUPPRESS_SEND": False,
+        "MAIL_DELIVERY": "inline",  # these tests read the inbox right after the commit
     }
 
 

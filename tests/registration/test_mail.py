@@ -2,6 +2,8 @@
 
 import os
 import socket
+import threading
+import time
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -9,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from festival.extensions import db
-from festival.mail import delivery
+from festival.mail import background, delivery
 from festival.mail.models import OutboxMessage
 from festival.mail.outbox import Attachment, add_attachments
 
@@ -44,6 +46,7 @@ def app_config(app_config, smtp_port):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_port,
         "MAIL_SUPPRESS_SEND": False,
+        "MAIL_DELIVERY": "inline",  # these tests read the inbox right after the commit
     }
 
 
@@ -205,3 +208,132 @@ def test_a_broken_queue_does_not_fail_the_committed_registration(app, client, ma
     }
     assert client.post("/api/v1/registrations", json=body).status_code == 201
     assert db.session.query(OutboxMessage).one().status == "pending"
+
+
+class TestMailThread:
+    """Without Redis, outside tests: one background thread per process delivers."""
+
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "MAIL_DELIVERY": "thread"}
+
+    @pytest.fixture(autouse=True)
+    def _settled(self, app):
+        yield
+        assert background.wait_idle(timeout=30)  # before the database goes away
+
+    def _post(self, client, event_id, email):
+        body = {
+            "contact": {"name": "Ana", "email": email},
+            "attendees": [{"name": "A"}],
+            "bookings": [event_id],
+            "consent": True,
+        }
+        return client.post("/api/v1/registrations", json=body)
+
+    def test_the_request_does_not_send_the_thread_does_once(self, app, client, inbox, make_event):
+        event = make_event()
+        db.session.commit()
+        started = threading.Event()
+        release = threading.Event()
+        sends = []
+        real_send = delivery.send
+
+        def slow_send(message, content):
+            started.set()
+            release.wait(10)  # the mail thread is stuck: the response must not wait for it
+            sends.append(threading.current_thread().name)
+            real_send(message, content)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(delivery, "send", slow_send)
+            assert self._post(client, event.id, "ana@example.org").status_code == 201
+            assert started.wait(10)
+            assert inbox.messages == []
+            release.set()
+            assert background.wait_idle(timeout=30)
+        assert sends == ["festival-mail"]
+        assert [m["To"] for m in inbox.messages] == ["ana@example.org"]
+        db.session.expire_all()
+        assert db.session.query(OutboxMessage).one().status == "sent"
+        # Exactly once: the claim refuses a second delivery of the sent message.
+        message = db.session.query(OutboxMessage).one()
+        message_id, created_at = message.id, message.created_at
+        db.session.rollback()  # our read holds SQLite's write lock (BEGIN IMMEDIATE)
+        assert delivery.deliver(message_id, created_at + timedelta(hours=1)) is False
+        assert len(inbox.messages) == 1
+
+    def test_a_failed_send_stays_pending_for_the_retry(self, app, client, make_event):
+        event = make_event()
+        db.session.commit()
+        assert self._post(client, event.id, "ana@example.org").status_code == 201
+        assert background.wait_idle(timeout=30)  # no SMTP server listens: the send fails
+        db.session.expire_all()
+        message = db.session.query(OutboxMessage).one()
+        assert (message.status, message.attempts) == ("pending", 1)
+
+    def test_a_forked_child_starts_its_own_thread(self, app, client, inbox, make_event):
+        event = make_event()
+        db.session.commit()
+        assert self._post(client, event.id, "ana@example.org").status_code == 201
+        assert background.wait_idle(timeout=30)
+        db.engine.dispose()  # a forked child must not share the parent's connections
+        pid = os.fork()
+        if pid == 0:  # the child: as a gunicorn worker forked from a parent that sent mail
+            code = 1
+            try:
+                with app.app_context():
+                    sent = self._post(client, event.id, "bo@example.org").status_code == 201
+                    code = 0 if sent and background.wait_idle(timeout=30) else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert sorted(m["To"] for m in inbox.messages) == ["ana@example.org", "bo@example.org"]
+
+    def test_exit_waits_a_bounded_time_and_leaves_the_rest_pending(self, app, make_event):
+        release = threading.Event()
+        app.config["MAIL_EXIT_WAIT_SECONDS"] = 0.2
+        background.submit(app, [])  # the thread exists; now block it
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(delivery, "deliver", lambda *args: release.wait(10))
+            background.submit(app, [1])
+            started = time.monotonic()
+            try:
+                background._drain_at_exit()
+                assert 0.15 < time.monotonic() - started < 5
+            finally:
+                release.set()
+                assert background.wait_idle(timeout=30)
+                background._current().hurry = False  # the process goes on in this test run
+
+    def test_requests_in_flight_go_first_within_the_max_delay(self, app, monkeypatch):
+        delivered = []
+        monkeypatch.setattr(delivery, "deliver", lambda message_id, now: delivered.append(1))
+        background.submit(app, [])
+        assert background.wait_idle(timeout=5)
+        sender = background._current()
+        sender.request_activity(+1)  # a request is being served
+        try:
+            background.submit(app, [1])
+            time.sleep(0.3)
+            assert delivered == []  # the render would steal the GIL from the request
+        finally:
+            sender.request_activity(-1)
+        assert background.wait_idle(timeout=5)
+        assert delivered == [1]
+
+        app.config["MAIL_MAX_DELAY_SECONDS"] = 0.2
+        sender.request_activity(+1)  # busy for good: the delay bounds the wait
+        try:
+            background.submit(app, [2])
+            assert background.wait_idle(timeout=5)
+        finally:
+            sender.request_activity(-1)
+        assert delivered == [1, 1]
+
+
+def test_an_unknown_delivery_mode_is_refused(app):
+    app.config["MAIL_DELIVERY"] = "carrier-pigeon"
+    with pytest.raises(ValueError, match="MAIL_DELIVERY"):
+        delivery.delivery_mode(app)
