@@ -68,9 +68,16 @@ def test_every_unit_has_a_command_from_the_venv():
             assert command.startswith(f"{SERVER_APP}/.venv/bin/"), (unit.name, command)
 
 
-def test_the_worker_serves_the_mail_queue_of_the_configured_redis():
+def test_the_worker_serves_the_mail_queue_of_the_configured_redis_in_one_process():
     (command,) = _exec_starts(DEPLOY / "festival-worker.service")
-    assert shlex.split(command)[1:] == ["worker", "--url", "${FESTIVAL_REDIS_URL}", "mail"]
+    assert shlex.split(command)[1:] == [
+        "worker",
+        "--worker-class",
+        "rq.worker.SimpleWorker",  # no fork per job: fonts and CSS stay loaded
+        "--url",
+        "${FESTIVAL_REDIS_URL}",
+        "mail",
+    ]
     assert "EnvironmentFile=/etc/festival.env" in (DEPLOY / "festival-worker.service").read_text()
 
 
