@@ -154,6 +154,11 @@ OPENAPI_SCHEMAS: dict = {
             "kind": {"type": "string", "enum": ["venue", "event"]},
             "venue_id": {"type": "integer"},
             "event_id": {"type": ["integer", "null"]},
+            "event_day": {
+                "type": "string",
+                "format": "date",
+                "description": "In the offline pack, at an item's door: the item's local day.",
+            },
         },
     },
     "Checkpoints": {
@@ -220,7 +225,33 @@ OPENAPI_SCHEMAS: dict = {
             "public_keys": {"type": "array"},
             "revocations": {"type": "array"},
             "tickets": {"type": "array"},
-            "admissions": {"type": "array"},
+            "unbooked": {
+                "type": "array",
+                "description": "At an item's door, the edition's other valid tickets (no "
+                "names), so that a typed short code is refused as not booked, not as invalid.",
+                "items": {
+                    "type": "object",
+                    "required": ["ticket_id", "version", "short_code"],
+                    "properties": {
+                        "ticket_id": {"type": "integer"},
+                        "version": {"type": "integer"},
+                        "short_code": {"type": "string"},
+                    },
+                },
+            },
+            "admissions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["ticket_id", "day", "first_at", "is_inside"],
+                    "properties": {
+                        "ticket_id": {"type": "integer"},
+                        "day": {"type": "string", "format": "date"},
+                        "first_at": {"type": "string", "format": "date-time"},
+                        "is_inside": {"type": "boolean"},
+                    },
+                },
+            },
         },
     },
 }

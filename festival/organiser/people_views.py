@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.accounts.access import organiser_required
+from festival.checkin.services import ScanRequest, check_in
 from festival.db import utcnow
 from festival.errors import DomainError
 from festival.extensions import db
@@ -172,14 +173,6 @@ def manual_check_in(ticket_id):
     if checkpoint_id is None or not ActionForm().validate_on_submit():
         flash(_("Choisissez un point de contrôle."), "error")
         return redirect(back), 400
-    try:
-        from festival.checkin.services import ScanRequest, check_in
-    except ImportError:  # the check-in feature is not merged yet
-        flash(
-            _("L'entrée manuelle sera possible quand le contrôle des billets sera installé."),
-            "error",
-        )
-        return redirect(back), 503
     outcome = check_in(
         ScanRequest(
             code=code_for(ticket),

@@ -11,6 +11,7 @@ from festival.mail.models import OutboxMessage
 from festival.programme.models import Edition
 from festival.registration.models import Registration
 from festival.tickets.models import Ticket
+from festival.tickets.pdf_cache import purge_pdf_cache
 
 ERASED_NAME = "(effacé)"
 
@@ -100,10 +101,6 @@ def erase_registration(registration: Registration, now: datetime) -> Registratio
 
 def _purge_pdf_cache(ticket_ids: list[int] | None) -> None:
     """Drop cached ticket PDFs through the tickets feature (None = all of them)."""
-    try:
-        from festival.tickets.pdf_cache import purge_pdf_cache
-    except ImportError:  # tickets' PDF cache not merged yet: nothing cached to remove
-        return
     if ticket_ids is None:
         purge_pdf_cache(None)
     for ticket_id in ticket_ids or ():
