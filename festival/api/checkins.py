@@ -22,8 +22,9 @@ MAX_BATCH = 500
 
 # The door endpoints take a Bearer token of a known volunteer and carry no route limit, yet
 # Flask-Limiter's per-request bookkeeping (resolving limits, headers) cost 10-15 % of a scan's
-# throughput (bench/checkin.py x8 on SQLite, quiet machine: 575-651 -> 667-727/s). They are exempt from it; the one
-# guessable input, a typed short code, keeps its own per-volunteer limit below.
+# throughput (bench/checkin.py x8 on SQLite, quiet machine: 575-651 -> 667-727/s). They are
+# exempt from it; the one guessable input, a typed short code, keeps its own per-volunteer
+# limit below.
 
 
 def _short_code_allowed(data, user) -> bool:
