@@ -142,7 +142,7 @@ def bench_engine(database_url: str | None, quick: bool, doors: int) -> dict:
         seeded = _seed(url, instance, tickets, scans)
         cookie = seeded.pop("cookie")
         port = checkin._free_port()
-        server = checkin._start_gunicorn(url, instance, port)
+        server = checkin._start_gunicorn(url, instance, port, access_log=None)
         phases = {"without": [], "with": []}
         polls, poll_errors = [], 0
         try:
