@@ -28,15 +28,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-MODULES = ("registration", "tickets", "programme", "dashboard", "memory")
+MODULES = ("registration", "tickets", "programme", "dashboard", "dashboard_polling", "memory")
 SCANNER_LEVELS = (1, 10, 50, 100)
 # The variables the benchmarks read for a PostgreSQL URL (they grew one each).
 DATABASE_URL_VARIABLES = ("FESTIVAL_BENCH_DATABASE_URL", "FESTIVAL_BENCH_PG_URL", "BENCH_PG_URL")
 MISSING = "MISSING"
-# One row of bench/checkin.py's table: engine, load, scans/s, p50 ms, p99 ms, errors.
+# One row of bench/checkin.py's table: engine, load, scans/s, p50 ms, p99 ms, errors, then
+# columns this table does not use (server-side times, client processes, load).
 CHECKIN_ROW = re.compile(
     r"^(?P<engine>sqlite|postgresql)\s+(?P<load>closed x\d+|open 100 doors)\s+"
-    r"(?P<rate>[\d.]+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+(?P<errors>\d+)\s*$"
+    r"(?P<rate>[\d.]+)\s+(?P<p50>[\d.]+)\s+(?P<p99>[\d.]+)\s+(?P<errors>\d+)(?:\s|$)"
 )
 
 
