@@ -35,11 +35,15 @@ def registration_body(event_id: int, n: int, prefix: str = "p") -> dict:
     }
 
 
-def post_json(port: int, path: str, body: dict, timeout: float = 15) -> tuple[int, dict | None]:
+def post_json(
+    port: int, path: str, body: dict, timeout: float = 15, headers: dict | None = None
+) -> tuple[int, dict | None]:
     """POST JSON; give (status, parsed body). Status 0 when the connection itself failed."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json"})
+        conn.request(
+            "POST", path, json.dumps(body), {"Content-Type": "application/json", **(headers or {})}
+        )
         response = conn.getresponse()
         data = response.read()
     except OSError:

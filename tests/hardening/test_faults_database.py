@@ -4,38 +4,23 @@ The shared PostgreSQL server is not stopped: a TCP proxy between the app and the
 (open connections closed, new ones refused) and restored.
 """
 
-import os
 import time
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from festival.extensions import db
 from festival.integrity import broken_invariants
 from festival.registration.models import Registration
-from tests.conftest import require_postgresql
+from tests.hardening import outage
 from tests.hardening.conftest import LoadDriver, post_json
-from tests.hardening.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.slow
+# The app reaches PostgreSQL through a proxy the test cuts (fixtures shared with the other
+# outage test).
+proxy = outage.proxy
+database_url = outage.database_url
 RECOVERY_BUDGET_S = 10
-
-
-@pytest.fixture
-def proxy():
-    url = make_url(require_postgresql())
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    proxy.start()
-    yield proxy
-    proxy.stop()
-
-
-@pytest.fixture
-def database_url(proxy):
-    url = make_url(os.environ["FESTIVAL_TEST_DATABASE_URL"])
-    url = url.set(port=proxy.port).update_query_dict({"connect_timeout": "3"})
-    return url.render_as_string(hide_password=False)
 
 
 def _wait_for_first_success(driver: LoadDriver, since: float, budget: float) -> float | None:

@@ -5,7 +5,6 @@ every scan answers 503 "unavailable" (the phone says "cannot verify" and keeps t
 retry). The link is cut in a TCP proxy between the app and the shared server (see tcp_proxy.py).
 """
 
-import os
 import secrets
 import threading
 import time
@@ -13,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from festival.accounts.services import create_api_token
 from festival.checkin.checkpoints import ensure_checkpoints
@@ -22,29 +20,17 @@ from festival.extensions import db
 from festival.integrity import broken_invariants
 from festival.registration.models import Attendee, Registration
 from festival.tickets.services import code_for, issue_ticket
-from tests.conftest import require_postgresql
-from tests.hardening.tcp_proxy import TcpProxy
+from tests.hardening import outage
+from tests.hardening.conftest import post_json
 
 pytestmark = pytest.mark.slow
+# The app reaches PostgreSQL through a proxy the test cuts (fixtures shared with the other
+# outage test).
+proxy = outage.proxy
+database_url = outage.database_url
 RECOVERY_BUDGET_S = 10
 TICKETS = 120  # fewer than the scans of a run: repeated tickets answer "already checked in"
 SCANNERS = 4
-
-
-@pytest.fixture
-def proxy():
-    url = make_url(require_postgresql())
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    proxy.start()
-    yield proxy
-    proxy.stop()
-
-
-@pytest.fixture
-def database_url(proxy):
-    url = make_url(os.environ["FESTIVAL_TEST_DATABASE_URL"])
-    url = url.set(port=proxy.port).update_query_dict({"connect_timeout": "3"})
-    return url.render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -78,24 +64,8 @@ def door(app, make_edition, make_venue, make_event, make_user):
 
 
 def post_scan(port, token, checkpoint_id, code, nonce) -> tuple[int, dict | None]:
-    import http.client
-    import json
-
     body = {"code": code, "checkpoint_id": checkpoint_id, "nonce": nonce}
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    try:
-        conn.request("POST", "/api/v1/checkins", json.dumps(body), headers)
-        response = conn.getresponse()
-        data = response.read()
-    except OSError:
-        return 0, None
-    finally:
-        conn.close()
-    try:
-        return response.status, json.loads(data)
-    except ValueError:
-        return response.status, None
+    return post_json(port, "/api/v1/checkins", body, headers={"Authorization": f"Bearer {token}"})
 
 
 class ScanDriver:
