@@ -56,33 +56,49 @@ def post_json(
         return response.status, None
 
 
-class LoadDriver:
-    """Clients in threads that register people until stopped.
+class ThreadedDriver:
+    """Clients in threads that send requests until stopped; subclasses say what one sends.
 
-    Each answer is kept as (answered_at, status, body, sent_at): on a loaded machine an answer
-    can arrive long after its request was sent, so tests that judge a moment use ``sent_at``.
+    Each answer is kept as a tuple starting (answered_at, status, body, sent_at): on a loaded
+    machine an answer can arrive long after its request was sent, so tests that judge a moment
+    use ``sent_at``.
     """
 
-    def __init__(self, port: int, event_id: int, clients: int = 6, prefix: str = "p"):
-        self.port, self.event_id, self.prefix = port, event_id, prefix
-        self.answers: list[tuple[float, int, dict | None, float]] = []
+    success_status = 200
+
+    def __init__(self, clients: int):
+        self.answers: list[tuple] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._numbers = iter(range(1_000_000))
-        self._threads = [threading.Thread(target=self._client, daemon=True) for _ in range(clients)]
+        self._threads = [
+            threading.Thread(target=self._client, args=(i,), daemon=True) for i in range(clients)
+        ]
 
-    def _client(self) -> None:
+    def send(self, client: int, n: int) -> tuple:
+        """Send request ``n`` of client ``client``: (status, body, *what else to keep)."""
+        raise NotImplementedError
+
+    def _client(self, client: int) -> None:
+        n = 0
         while not self._stop.is_set():
-            with self._lock:
-                n = next(self._numbers)
+            n += 1
             sent_at = time.monotonic()
-            status, body = post_json(
-                self.port, "/api/v1/registrations", registration_body(self.event_id, n, self.prefix)
-            )
+            status, body, *extra = self.send(client, n)
             with self._lock:
-                self.answers.append((time.monotonic(), status, body, sent_at))
-            if status != 201:
+                self.answers.append((time.monotonic(), status, body, sent_at, *extra))
+            if status != self.success_status:
                 time.sleep(0.02)  # an outage answers at once: don't spin
+
+    def first_success_after(self, since: float, timeout: float) -> float | None:
+        """Seconds from ``since`` to the first successful answer after it; None if none came
+        within ``timeout``."""
+        deadline = since + timeout
+        while time.monotonic() < deadline:
+            for at, status, *_ in list(self.answers):
+                if at > since and status == self.success_status:
+                    return at - since
+            time.sleep(0.05)
+        return None
 
     def __enter__(self):
         for thread in self._threads:
@@ -93,3 +109,24 @@ class LoadDriver:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=30)
+
+
+class LoadDriver(ThreadedDriver):
+    """Clients that register people (answers: answered_at, status, body, sent_at)."""
+
+    success_status = 201
+
+    def __init__(self, port: int, event_id: int, clients: int = 6, prefix: str = "p"):
+        self.port, self.event_id, self.prefix = port, event_id, prefix
+        self._numbers = iter(range(1_000_000))
+        self._numbers_lock = threading.Lock()
+        super().__init__(clients)
+
+    def send(self, client: int, n: int) -> tuple:
+        with self._numbers_lock:  # unique across clients: each registers someone new
+            number = next(self._numbers)
+        return post_json(
+            self.port,
+            "/api/v1/registrations",
+            registration_body(self.event_id, number, self.prefix),
+        )

@@ -23,23 +23,13 @@ database_url = outage.database_url
 RECOVERY_BUDGET_S = 10
 
 
-def _wait_for_first_success(driver: LoadDriver, since: float, budget: float) -> float | None:
-    deadline = since + budget + 5
-    while time.monotonic() < deadline:
-        for at, status, _, _ in list(driver.answers):
-            if at > since and status == 201:
-                return at - since
-        time.sleep(0.05)
-    return None
-
-
 def test_database_outage_mid_load_gives_503_then_recovers(app, serve, proxy, make_event):
     event_id = make_event(capacity=40).id  # seats run out: waiting-list writes too
     db.session.commit()
     port = serve(app)
     with LoadDriver(port, event_id) as driver:
         # Cut only once registrations flow: a loaded machine can take seconds to warm up.
-        assert _wait_for_first_success(driver, time.monotonic(), 20) is not None
+        assert driver.first_success_after(time.monotonic(), timeout=25) is not None
         time.sleep(0.5)
         proxy.cut()
         cut_at = time.monotonic()
@@ -48,7 +38,7 @@ def test_database_outage_mid_load_gives_503_then_recovers(app, serve, proxy, mak
         time.sleep(1.0)
         proxy.restore()
         restored_at = time.monotonic()
-        recovery = _wait_for_first_success(driver, restored_at, RECOVERY_BUDGET_S)
+        recovery = driver.first_success_after(restored_at, timeout=RECOVERY_BUDGET_S + 5)
         time.sleep(1.0)
     print(f"\nrecovery after the database returned: {recovery and recovery * 1000:.0f} ms")
 

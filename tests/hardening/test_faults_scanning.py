@@ -6,7 +6,6 @@ retry). The link is cut in a TCP proxy between the app and the shared server (se
 """
 
 import secrets
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +20,7 @@ from festival.integrity import broken_invariants
 from festival.registration.models import Attendee, Registration
 from festival.tickets.services import code_for, issue_ticket
 from tests.hardening import outage
-from tests.hardening.conftest import post_json
+from tests.hardening.conftest import ThreadedDriver, post_json
 
 pytestmark = pytest.mark.slow
 # The app reaches PostgreSQL through a proxy the test cuts (fixtures shared with the other
@@ -68,52 +67,21 @@ def post_scan(port, token, checkpoint_id, code, nonce) -> tuple[int, dict | None
     return post_json(port, "/api/v1/checkins", body, headers={"Authorization": f"Bearer {token}"})
 
 
-class ScanDriver:
-    """Scanners in threads, each scanning tickets of the pool with a fresh nonce every time.
+class ScanDriver(ThreadedDriver):
+    """Scanners, each scanning tickets of the pool with a fresh nonce every time.
 
-    Answers are kept as (answered_at, status, body, sent_at, nonce, code), like LoadDriver's.
+    Answers are kept as (answered_at, status, body, sent_at, nonce, code).
     """
 
     def __init__(self, port: int, token: str, checkpoint_id: int, codes: list[str]):
         self.port, self.token, self.checkpoint_id, self.codes = port, token, checkpoint_id, codes
-        self.answers: list[tuple[float, int, dict | None, float, str, str]] = []
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._threads = [
-            threading.Thread(target=self._scanner, args=(i,), daemon=True) for i in range(SCANNERS)
-        ]
+        super().__init__(SCANNERS)
 
-    def _scanner(self, i: int) -> None:
-        n = 0
-        while not self._stop.is_set():
-            n += 1
-            code = self.codes[(i * 37 + n * 7) % len(self.codes)]
-            nonce = f"fault-{i}-{n}-{secrets.token_hex(4)}"
-            sent_at = time.monotonic()
-            status, body = post_scan(self.port, self.token, self.checkpoint_id, code, nonce)
-            with self._lock:
-                self.answers.append((time.monotonic(), status, body, sent_at, nonce, code))
-            if status != 200:
-                time.sleep(0.02)  # an outage answers at once: don't spin
-
-    def first_success_after(self, since: float, budget: float) -> float | None:
-        deadline = since + budget + 5
-        while time.monotonic() < deadline:
-            for at, status, *_ in list(self.answers):
-                if at > since and status == 200:
-                    return at - since
-            time.sleep(0.05)
-        return None
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
+    def send(self, client: int, n: int) -> tuple:
+        code = self.codes[(client * 37 + n * 7) % len(self.codes)]
+        nonce = f"fault-{client}-{n}-{secrets.token_hex(4)}"
+        status, body = post_scan(self.port, self.token, self.checkpoint_id, code, nonce)
+        return status, body, nonce, code
 
 
 def test_database_cut_mid_scanning_never_answers_ok_then_recovers(app, serve, proxy, door):
@@ -121,14 +89,14 @@ def test_database_cut_mid_scanning_never_answers_ok_then_recovers(app, serve, pr
     port = serve(app)
     with ScanDriver(port, token, checkpoint_id, codes) as driver:
         # Cut only once scans flow: a loaded machine can take seconds to warm up.
-        assert driver.first_success_after(time.monotonic(), 20) is not None
+        assert driver.first_success_after(time.monotonic(), timeout=25) is not None
         time.sleep(0.5)
         proxy.cut()
         cut_at = time.monotonic()
         time.sleep(2.0)
         proxy.restore()
         restored_at = time.monotonic()
-        recovery = driver.first_success_after(restored_at, RECOVERY_BUDGET_S)
+        recovery = driver.first_success_after(restored_at, timeout=RECOVERY_BUDGET_S + 5)
         time.sleep(1.0)
     print(
         f"\nscans answered: {len(driver.answers)}; recovery: {recovery and recovery * 1000:.0f} ms"

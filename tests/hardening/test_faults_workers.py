@@ -86,14 +86,6 @@ def gunicorn(app, tmp_path):
     log.close()
 
 
-def _wait_for_a_write(driver: LoadDriver, since: float, budget: float) -> None:
-    deadline = since + budget
-    while time.monotonic() < deadline:
-        if any(at > since and status == 201 for at, status, _, _ in list(driver.answers)):
-            return
-        time.sleep(0.05)
-
-
 def test_kill_9_of_workers_under_write_load_breaks_no_invariant(app, gunicorn, make_event):
     master, port = gunicorn
     event_id = make_event(capacity=60).id  # the seats run out: waiting-list writes too
@@ -103,7 +95,7 @@ def test_kill_9_of_workers_under_write_load_breaks_no_invariant(app, gunicorn, m
     with LoadDriver(port, event_id, clients=6) as driver:
         for _ in range(KILLS):
             # Kill once the fresh workers write again (their boot time depends on the load).
-            _wait_for_a_write(driver, since=time.monotonic(), budget=6)
+            driver.first_success_after(time.monotonic(), timeout=6)
             time.sleep(rng.uniform(0, KILL_PAUSE_S))
             workers = _workers(master)
             if workers:
