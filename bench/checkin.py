@@ -33,6 +33,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, fresh_schema  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results" / "checkin.json"
 CLOSED_LEVELS = (1, 8, 10, 50, 100)
 DOOR_SCANNERS = 100
@@ -127,12 +131,6 @@ def _client_main(spec: dict) -> None:
 
 
 # ---------------------------------------------------------------- server side
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _seed(database_url: str, instance: Path, tickets: int) -> dict:
     """Create an edition running today, its doors, N tickets and a volunteer token."""
     sys.path.insert(0, str(ROOT))
@@ -153,10 +151,7 @@ def _seed(database_url: str, instance: Path, tickets: int) -> dict:
         {"DATABASE_URL": database_url, "SECRET_KEY": "bench", "INSTANCE_PATH": str(instance)}
     )
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        db.create_all()
+        fresh_schema(db)
         today = datetime.now(ZoneInfo("Europe/Paris")).date()
         edition = Edition(slug="bench", name="Bench", starts_on=today, ends_on=today)
         venue = Venue(slug="escapade", name="L'Escapade")
@@ -359,7 +354,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool, server_times:
         instance = Path(tmp)
         url = database_url or f"sqlite:///{instance / 'bench.sqlite3'}"
         seeded = _seed(url, instance, tickets)
-        port = _free_port()
+        port = free_port()
         access_log = instance / "access.log" if server_times else None
         server = _start_gunicorn(url, instance, port, access_log)
         try:

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.common import fresh_schema  # noqa: E402
+
 FIRST_DAY = date(2031, 5, 17)
 START = datetime(2031, 5, 17, 7, 0, tzinfo=UTC)
 
@@ -221,10 +223,7 @@ def measure(database_url: str, tickets: int, scans: int, polls: int) -> dict:
         }
         app = create_app(config)
         with app.app_context():
-            if db.engine.dialect.name == "postgresql":
-                db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-                db.session.commit()
-            db.create_all()
+            fresh_schema(db)
             started = time.perf_counter()
             populate(tickets, scans)
             if db.engine.dialect.name == "postgresql":  # what autovacuum does within a minute

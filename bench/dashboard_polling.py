@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import checkin  # noqa: E402  (its open loop, gunicorn start and phase runner)
+from bench.common import free_port, fresh_schema  # noqa: E402
 from bench.dashboard import populate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "dashboard_polling.json"
@@ -57,10 +58,7 @@ def _seed(database_url: str, instance: Path, tickets: int, scans: int) -> dict:
         {"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "INSTANCE_PATH": str(instance)}
     )
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        db.create_all()
+        fresh_schema(db)
         today = datetime.now(ZoneInfo("Europe/Paris")).date()
         edition_id = populate(tickets, scans, first_day=today)
         now = datetime.now(UTC)
@@ -141,7 +139,7 @@ def bench_engine(database_url: str | None, quick: bool, doors: int) -> dict:
         url = database_url or f"sqlite:///{instance / 'bench.sqlite3'}"
         seeded = _seed(url, instance, tickets, scans)
         cookie = seeded.pop("cookie")
-        port = checkin._free_port()
+        port = free_port()
         server = checkin._start_gunicorn(url, instance, port, access_log=None)
         phases = {"without": [], "with": []}
         polls, poll_errors = [], 0

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.common import free_port  # noqa: E402
 from bench.programme import bench_env, prepare  # noqa: E402
-from bench.registration import _free_port, _start_server  # noqa: E402
+from bench.registration import _start_server  # noqa: E402
 
 GETS = ("/fr/programme", "/en/programme", "/ar/programme", "/api/v1/events", "/fr/inscription")
 
@@ -86,7 +87,7 @@ def run(quick: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = bench_env(tmp)
         prepare(env)
-        port = _free_port()
+        port = free_port()
         server = _start_server(env, port)
         try:
             pdfs = _mixed_load(port, 5 if quick else 40, event_id=1)

@@ -20,7 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.registration import _free_port, _start_server  # noqa: E402
+from bench.common import free_port  # noqa: E402
+from bench.registration import _start_server  # noqa: E402
 
 ITEMS = 200
 ATTENDEES = 5000
@@ -147,7 +148,7 @@ def run(quick: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = bench_env(tmp)
         prepare(env)
-        port = _free_port()
+        port = free_port()
         server = _start_server(env, port)
         try:
             for path in PATHS:

@@ -33,20 +33,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, fresh_schema  # noqa: E402
+
 CLIENTS = 8
 WARM_UP = 40
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _prepare(env: dict, capacity: int) -> int:
     """Create the schema and one hot mini-course; give its id."""
     sys.path.insert(0, str(ROOT))
-    from sqlalchemy import text
 
     from festival import create_app
     from festival.extensions import db
@@ -60,10 +57,7 @@ def _prepare(env: dict, capacity: int) -> int:
         }
     )
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
-        db.create_all()
+        fresh_schema(db)
         start = datetime.now(UTC) + timedelta(days=30)
         edition = Edition(
             slug="bench",
@@ -232,7 +226,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
             f"{os.cpu_count()} CPUs; mail: {mail_mode}",
             flush=True,
         )
-        port = _free_port()
+        port = free_port()
         server = _start_server(env, port)
         try:
             _drive(port, event_id, WARM_UP, "warm")  # connections, caches; these take seats too
