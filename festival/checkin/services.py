@@ -306,12 +306,13 @@ def _bookings_today(ctx: _Context, bookings) -> list[dict]:
     ]
 
 
+def _admission_values(ctx: _Context) -> dict:
+    """The admission's key: one first entry per ticket, checkpoint and day."""
+    return {"ticket_id": ctx.ticket.id, "checkpoint_id": ctx.checkpoint.id, "day": ctx.day}
+
+
 def _admission_key(ctx: _Context):
-    return (
-        ADMISSION.c.ticket_id == ctx.ticket.id,
-        ADMISSION.c.checkpoint_id == ctx.checkpoint.id,
-        ADMISSION.c.day == ctx.day,
-    )
+    return tuple(ADMISSION.c[name] == value for name, value in _admission_values(ctx).items())
 
 
 def _admission_insert():
@@ -338,9 +339,7 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
     admitted = run(
         "admission_insert",
         _admission_insert,
-        ticket_id=ctx.ticket.id,
-        checkpoint_id=ctx.checkpoint.id,
-        day=ctx.day,
+        **_admission_values(ctx),
         first_scan_id=scan_id,
         first_at=ctx.at,
         first_quarter=int(ctx.at.timestamp()) // 900,
@@ -391,13 +390,7 @@ def _first_entry_select():
 
 
 def _first_entry(ctx: _Context) -> dict:
-    row = run(
-        "first_entry",
-        _first_entry_select,
-        ticket_id=ctx.ticket.id,
-        checkpoint_id=ctx.checkpoint.id,
-        day=ctx.day,
-    ).one()
+    row = run("first_entry", _first_entry_select, **_admission_values(ctx)).one()
     return {
         "at": row.first_at.isoformat(),
         "checkpoint_id": row.checkpoint_id,
