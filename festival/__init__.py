@@ -67,6 +67,9 @@ def _resolve_settings(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories(Path(app.root_path))
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    from festival.mail.delivery import delivery_mode
+
+    delivery_mode(app)  # a mistyped MAIL_DELIVERY stops the start, not the first email
     if app.config["FORCE_HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

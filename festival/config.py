@@ -25,7 +25,7 @@ MAIL_DEFAULT_SENDER = "Meltingpotch <festival@localhost>"
 # Without REDIS_URL: "thread" delivers on one background thread per process, after the
 # response (rendering a confirmation with its PDF tickets costs ~110 ms of CPU); "inline"
 # delivers before the request ends (tests that read the email at once). None: "inline" under
-# TESTING, "thread" otherwise. With REDIS_URL, RQ delivers (run `rq worker mail`).
+# TESTING, "thread" otherwise. With REDIS_URL, RQ delivers (see README: `rq worker`).
 MAIL_DELIVERY = None
 # The mail thread lets requests go first: it sends once the process is idle, or when a message
 # has waited this long (seconds).

@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from festival import create_app
 from festival.extensions import db
 from festival.mail import background, delivery
 from festival.mail.models import OutboxMessage
@@ -333,7 +334,7 @@ class TestMailThread:
         assert delivered == [1, 1]
 
 
-def test_an_unknown_delivery_mode_is_refused(app):
-    app.config["MAIL_DELIVERY"] = "carrier-pigeon"
+def test_an_unknown_delivery_mode_stops_the_app_at_start(app_config):
+    # At start, not at the first email: after a commit the error would only reach the log.
     with pytest.raises(ValueError, match="MAIL_DELIVERY"):
-        delivery.delivery_mode(app)
+        create_app({**app_config, "MAIL_DELIVERY": "carrier-pigeon"})
