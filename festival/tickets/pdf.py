@@ -18,11 +18,10 @@ runs, that holds:
   version and language, then read from ``instance/pdf-cache`` (``pdf_cache``), so renders
   are rare and a second worker never waits on the first;
 - the confirmation email (``attachments``): rendered where the message is delivered, in the
-  RQ mail worker process (``rq worker mail``), or inline in the registering request when no
-  Redis is configured; more mail throughput means more worker processes. RQ's default
-  worker forks a fresh work horse per job: to keep those renders warm, the parent must call
-  ``festival.warmup.warm_up`` before it forks (horses inherit the warm renderer), which
-  ``rq worker mail`` does not do by itself.
+  RQ mail worker (``rq worker -w rq.worker.SimpleWorker … mail``: one process that keeps its
+  renderer warm between jobs; RQ's default worker would fork a cold child per job), or, with
+  no Redis, on the mail thread of the process that registered (``festival.mail.background``),
+  after the response; more mail throughput means more worker processes.
 
 The renderer's lock serializes renders inside one process: threads would only queue on it
 and on the GIL.
