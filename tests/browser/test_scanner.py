@@ -15,6 +15,14 @@ pytestmark = pytest.mark.browser
 VERDICT_TIMEOUT = 15000
 
 
+def reconnect_and_sync(context, page) -> None:
+    """Bring the network back and wait until the phone has sent its whole queue."""
+    context.set_offline(False)
+    expect(page.locator("#queue-status")).to_have_text(
+        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
+    )
+
+
 def test_camera_reads_a_real_ticket_green_then_orange(launch_with_clip, live_server):
     """A clip of an issued ticket's QR admits; the same QR shown again says already in."""
     browser = launch_with_clip(f"ticket-{live_server.code[-16:]}", qr_luma(live_server.code))
@@ -98,10 +106,7 @@ def test_offline_decides_locally_then_syncs_exactly_once(blank_browser, live_ser
     expect(page.locator("#verdict")).to_have_attribute("data-result", "already_checked_in")
     expect(page.locator("#queue-status")).to_have_text("En attente d'envoi : 3")
 
-    context.set_offline(False)
-    expect(page.locator("#queue-status")).to_have_text(
-        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
-    )
+    reconnect_and_sync(context, page)
     context.close()
     with live_server.app.app_context():
         scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
@@ -205,10 +210,7 @@ def test_offline_exit_and_reentry_sync_at_the_time_they_happened(blank_browser, 
     scan(page, live_server.code, "already_checked_in", "already")
     expect(page.locator("#queue-status")).to_have_text("En attente d'envoi : 4")
     time.sleep(1)  # so that "when it happened" and "when it reached the server" differ
-    context.set_offline(False)
-    expect(page.locator("#queue-status")).to_have_text(
-        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
-    )
+    reconnect_and_sync(context, page)
     context.close()
     with live_server.app.app_context():
         scans = db.session.scalars(select(Scan).order_by(Scan.scanned_at)).all()
@@ -283,10 +285,7 @@ def test_offline_item_doors_refuse_like_the_server(blank_browser, live_server):
     expect(root).to_have_attribute("data-pack-checkpoint", str(doors["Demain"]))
     scan(page, live_server.code, "wrong_day")
     scan(page, live_server.short_code, "wrong_day")
-    context.set_offline(False)
-    expect(page.locator("#queue-status")).to_have_text(
-        "En attente d'envoi : 0", timeout=VERDICT_TIMEOUT
-    )
+    reconnect_and_sync(context, page)
     context.close()
     with live_server.app.app_context():
         results = db.session.scalars(select(Scan.result).order_by(Scan.scanned_at)).all()
