@@ -41,7 +41,14 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
     (CheckpointTally), as the scan and walk-in services keep them: the dashboard reads those.
     """
     from festival.checkin.checkpoints import ensure_checkpoints
-    from festival.checkin.models import Admission, Checkpoint, CheckpointTally, Scan, WalkIn
+    from festival.checkin.models import (
+        Admission,
+        Checkpoint,
+        CheckpointTally,
+        Scan,
+        WalkIn,
+        quarter_of,
+    )
     from festival.extensions import db
     from festival.programme.demo import seed_demo
     from festival.programme.models import Event
@@ -147,7 +154,7 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
                     "day": at.date(),
                     "first_scan_id": n,
                     "first_at": at,
-                    "first_quarter": int(at.timestamp()) // 900,
+                    "first_quarter": quarter_of(at),
                     "people": 1,
                     "is_inside": n % 4 != 0,
                     "is_double_entry": n % 997 == 0,

@@ -87,6 +87,14 @@ class Scan(db.Model):
     )
 
 
+QUARTER_SECONDS = 15 * 60
+
+
+def quarter_of(at: datetime) -> int:
+    """The quarter hour since the epoch ``at`` falls in (``Admission.first_quarter``)."""
+    return int(at.timestamp()) // QUARTER_SECONDS
+
+
 class Admission(db.Model):
     """The first entry of a ticket at a checkpoint on a day; the unique key makes it atomic."""
 

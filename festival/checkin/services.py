@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, select, update
 
 from festival.checkin import cache
-from festival.checkin.models import Admission, CheckpointKind, Device, Scan
+from festival.checkin.models import Admission, CheckpointKind, Device, Scan, quarter_of
 from festival.checkin.models import ScanResult as R
 from festival.checkin.sql import add_to_tally, insert_for, run
 from festival.extensions import db
@@ -342,7 +342,7 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
         **_admission_values(ctx),
         first_scan_id=scan_id,
         first_at=ctx.at,
-        first_quarter=int(ctx.at.timestamp()) // 900,
+        first_quarter=quarter_of(ctx.at),
         people=people,
     ).scalar()
     if admitted is not None:

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, func, select
 
 from festival.checkin import cache
-from festival.checkin.models import Admission, Checkpoint, CheckpointKind, CheckpointTally, WalkIn
+from festival.checkin.models import (
+    QUARTER_SECONDS,
+    Admission,
+    Checkpoint,
+    CheckpointKind,
+    CheckpointTally,
+    WalkIn,
+)
 from festival.extensions import db
 from festival.programme.models import Edition, Event
 from festival.registration.models import Attendee
@@ -124,7 +131,7 @@ def _epoch_quarter(column):
         seconds = func.cast(func.strftime("%s", column), Integer)
     else:
         seconds = func.cast(func.extract("epoch", column), Integer)
-    return seconds // 900
+    return seconds // QUARTER_SECONDS
 
 
 def _walk_ins_per_quarter(edition_id: int, day: date, tz: ZoneInfo) -> list:
@@ -171,7 +178,9 @@ def entries_per_quarter_hour(edition_id: int, day: date, walk_ins: bool = False)
         people[int(q)] += int(n)
     return [
         {
-            "starts_at": datetime.fromtimestamp(q * 900, UTC).astimezone(tz).isoformat(),
+            "starts_at": datetime.fromtimestamp(q * QUARTER_SECONDS, UTC)
+            .astimezone(tz)
+            .isoformat(),
             "people": people[q],
         }
         for q in sorted(people)
