@@ -38,7 +38,8 @@ def registration_body(event_id: int, n: int, prefix: str = "p") -> dict:
 def post_json(
     port: int, path: str, body: dict, timeout: float = 15, headers: dict | None = None
 ) -> tuple[int, dict | None]:
-    """POST JSON; give (status, parsed body). Status 0 when the connection itself failed."""
+    """POST JSON; give (status, parsed body). Status 0 when the connection itself failed,
+    including a worker killed mid-answer (IncompleteRead is an HTTPException, not an OSError)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request(
@@ -46,7 +47,7 @@ def post_json(
         )
         response = conn.getresponse()
         data = response.read()
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return 0, None
     finally:
         conn.close()

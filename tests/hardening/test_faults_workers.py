@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from festival.extensions import db
 from festival.integrity import broken_invariants
 from festival.registration.models import Registration
-from tests.hardening.conftest import LoadDriver
+from tests.hardening.conftest import LoadDriver, post_json
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,27 @@ def gunicorn(app, tmp_path):
         server.kill()
         server.wait()
     log.close()
+
+
+def test_an_answer_cut_mid_body_counts_as_a_broken_connection():
+    """A worker killed after its headers leaves the body short: the driver records 0 and goes
+    on (an uncaught IncompleteRead in a client thread once failed the whole kill test)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_then_die() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 512\r\n\r\n{")
+
+    thread = threading.Thread(target=answer_then_die)
+    thread.start()
+    try:
+        assert post_json(port, "/api/v1/registrations", {}) == (0, None)
+    finally:
+        thread.join(timeout=5)
+        listener.close()
 
 
 def test_kill_9_of_workers_under_write_load_breaks_no_invariant(app, gunicorn, make_event):
