@@ -96,7 +96,11 @@ def test_an_answer_cut_mid_body_counts_as_a_broken_connection():
     def answer_then_die() -> None:
         conn, _ = listener.accept()
         with conn:
-            conn.recv(65536)
+            request = b""
+            while not request.endswith(
+                b"{}"
+            ):  # all of it: unread bytes would make the close a reset
+                request += conn.recv(65536)
             conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 512\r\n\r\n{")
 
     thread = threading.Thread(target=answer_then_die)
