@@ -178,3 +178,23 @@ def test_the_qr_strokes_cover_exactly_the_dark_modules():
     assert len(re.findall("M", path)) < sum(
         1 for row in matrix for a, b in zip([False, *row], row, strict=False) if b and not a
     )  # fewer strokes than horizontal runs
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=string.ascii_uppercase + "234567", min_size=1, max_size=200))
+def test_the_faster_encoder_draws_qrcodes_own_matrix_with_its_mask_scores(code):
+    """qr._QRCode lays out and scores masks its own way (speed): same scores, same matrix."""
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.util import lost_point
+
+    from festival.tickets.qr import QUIET_ZONE, _penalty
+
+    reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
+    reference.add_data(code, optimize=0)
+    reference.make(fit=True)
+    for mask_pattern in range(8):
+        reference.makeImpl(True, mask_pattern)
+        assert _penalty(reference.modules) == lost_point(reference.modules)
+    reference.makeImpl(False, reference.best_mask_pattern())
+    assert qr_matrix(code).get_matrix() == reference.get_matrix()
