@@ -1,10 +1,10 @@
 """Attendance figures, read from the tally table and covering indexes (cheap at 100k scans)."""
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import func, select
 
 from festival.checkin import cache
 from festival.checkin.models import (
@@ -13,7 +13,7 @@ from festival.checkin.models import (
     Checkpoint,
     CheckpointKind,
     CheckpointTally,
-    WalkIn,
+    QuarterTally,
 )
 from festival.extensions import db
 from festival.programme.models import Edition, Event
@@ -125,65 +125,37 @@ def inside_now_per_venue(edition_id: int, day: date) -> list[dict]:
     ]
 
 
-def _epoch_quarter(column):
-    """SQL for the quarter hour since the epoch a (naive UTC) timestamp falls in."""
-    if db.session.get_bind().dialect.name == "sqlite":  # stored as "YYYY-MM-DD HH:MM:SS[.f]"
-        seconds = func.cast(func.strftime("%s", column), Integer)
-    else:
-        seconds = func.cast(func.extract("epoch", column), Integer)
-    return seconds // QUARTER_SECONDS
-
-
-def _walk_ins_per_quarter(edition_id: int, day: date, tz: ZoneInfo) -> list:
-    """Walk-ins at venue entrances per quarter hour of ``day`` (few rows: read, not counted)."""
-    start = datetime.combine(day, datetime.min.time(), tz).astimezone(UTC)
-    bucket = _epoch_quarter(WalkIn.at).label("q")
-    return db.session.execute(
-        select(bucket, func.sum(WalkIn.people))
-        .join(Checkpoint, Checkpoint.id == WalkIn.checkpoint_id)
-        .where(
-            WalkIn.at >= start,
-            WalkIn.at < start + timedelta(days=1),
-            Checkpoint.edition_id == edition_id,
-            Checkpoint.kind == CheckpointKind.VENUE,
-        )
-        .group_by(bucket)
-    ).all()
-
-
 def entries_per_quarter_hour(edition_id: int, day: date, walk_ins: bool = False) -> list[dict]:
     """First entries at venue entrances per quarter hour of ``day`` (local time).
 
     With ``walk_ins``, people counted without a ticket at those entrances are added: everyone
-    who came in (the organisers' dashboard).
+    who came in (the organisers' dashboard). Read from the quarter-hour tallies kept with each
+    scan and walk-in: a few rows per entrance, whatever the number of scans.
     """
     tz = ZoneInfo(db.session.get(Edition, edition_id).timezone)
-    # Admissions carry their quarter hour since the epoch (UTC offsets here are whole hours, so
-    # these are local quarter hours too); grouping on it walks an index.
-    # The entrances as an IN list, not a join: the index is then read on (day, checkpoint_id),
-    # 9 -> 5.6 ms at 100k scans on SQLite.
+    # Quarters are counted since the epoch (UTC offsets here are whole hours, so these are
+    # local quarter hours too).
     entrances = select(Checkpoint.id).where(
         Checkpoint.edition_id == edition_id, Checkpoint.kind == CheckpointKind.VENUE
     )
-    bucket = Admission.first_quarter
-    rows = db.session.execute(
-        select(bucket.label("q"), func.sum(Admission.people))
-        .where(Admission.day == day, Admission.checkpoint_id.in_(entrances))
-        .group_by("q")
-    ).all()
+    people_column = QuarterTally.admitted
     if walk_ins:
-        rows += _walk_ins_per_quarter(edition_id, day, tz)
-    people: Counter = Counter()
-    for q, n in rows:
-        people[int(q)] += int(n)
+        people_column = people_column + QuarterTally.walk_ins
+    rows = db.session.execute(
+        select(QuarterTally.quarter, func.sum(people_column))
+        .where(QuarterTally.day == day, QuarterTally.checkpoint_id.in_(entrances))
+        .group_by(QuarterTally.quarter)
+        .order_by(QuarterTally.quarter)
+    ).all()
     return [
         {
             "starts_at": datetime.fromtimestamp(q * QUARTER_SECONDS, UTC)
             .astimezone(tz)
             .isoformat(),
-            "people": people[q],
+            "people": int(n),
         }
-        for q in sorted(people)
+        for q, n in rows
+        if n
     ]
 
 
