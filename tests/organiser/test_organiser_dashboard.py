@@ -35,6 +35,33 @@ def test_dashboard_is_cached_for_a_few_seconds(seeded):
     assert stats.dashboard(seeded.edition, seeded.now, max_age=0)["totals"]["walk_ins"] == 10
 
 
+def test_postal_codes_are_counted_at_most_once_a_minute(seeded, monkeypatch):
+    import time
+
+    from festival.extensions import db
+    from festival.registration.models import Registration
+
+    first = stats.registrations_by_postal_code(seeded.edition.id)
+    db.session.add(
+        Registration(
+            edition_id=seeded.edition.id,
+            contact_name="Zoé",
+            contact_email="zoe@example.org",
+            postal_code="62590",
+            manage_token="z" * 43,
+        )
+    )
+    db.session.commit()
+    assert stats.registrations_by_postal_code(seeded.edition.id) == first
+    later = time.monotonic() + stats.POSTAL_CODES_SECONDS + 1
+    monkeypatch.setattr("festival.checkin.cache.time.monotonic", lambda: later)
+    counts = {p["postal_code"]: p["registrations"] for p in first}
+    assert stats.registrations_by_postal_code(seeded.edition.id) == [
+        {"postal_code": code, "registrations": n}
+        for code, n in sorted({**counts, "62590": 1}.items(), key=lambda c: (-c[1], c[0]))
+    ]
+
+
 def test_dashboard_page_loads_chart_js_without_inline_script(seeded, organiser, client):
     html = client.get("/organisateur/").get_data(as_text=True)
     assert "vendor/chartjs/chart.umd.min.js" in html
