@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from festival.checkin import cache
 from festival.checkin import stats as checkin_stats
-from festival.checkin.models import Checkpoint
 from festival.extensions import db
 from festival.programme.models import Edition, Event, EventStatus, Language, event_language
 from festival.registration.models import Registration
@@ -35,9 +34,12 @@ def festival_day(edition: Edition, now: datetime) -> date:
     return today if edition.starts_on <= today <= edition.ends_on else edition.starts_on
 
 
-def event_figures(edition_id: int, now: datetime) -> list[dict]:
-    """Registered, waitlisted, admitted, fill rate and no-shows for each item."""
-    admitted = checkin_stats.admitted_by_event(edition_id)
+def event_figures(edition_id: int, now: datetime, sums=None) -> list[dict]:
+    """Registered, waitlisted, admitted, fill rate and no-shows for each item.
+
+    ``sums``: check-in's ``checkpoint_sums`` when the caller already read them.
+    """
+    admitted = checkin_stats.admitted_by_event(edition_id, sums)
     rows = db.session.execute(
         select(
             Event.id,
@@ -78,10 +80,10 @@ def event_figures(edition_id: int, now: datetime) -> list[dict]:
     return result
 
 
-def inside_now(edition_id: int, day: date) -> dict[int, int]:
+def inside_now(edition_id: int, day: date, sums=None) -> dict[int, int]:
     """People with a ticket inside each venue now (check-in's per-entrance counters, summed)."""
     inside: Counter = Counter()
-    for row in checkin_stats.inside_now_per_venue(edition_id, day):
+    for row in checkin_stats.inside_now_per_venue(edition_id, day, sums):
         inside[row["venue_id"]] += row["inside_now"]
     return dict(inside)
 
@@ -143,13 +145,8 @@ def registrations_by_postal_code(edition_id: int) -> list[dict]:
 
 def double_entries(edition_id: int) -> list[dict]:
     """Admissions flagged by offline sync as made on two devices, with the door's name."""
-    names = dict(
-        db.session.execute(
-            select(Checkpoint.id, Checkpoint.name).where(Checkpoint.edition_id == edition_id)
-        ).all()
-    )
     return [
-        {"ticket_id": d["ticket_id"], "at": d["first_at"], "checkpoint": names[d["checkpoint_id"]]}
+        {"ticket_id": d["ticket_id"], "at": d["first_at"], "checkpoint": d["checkpoint_name"]}
         for d in checkin_stats.double_entries(edition_id)
     ]
 
@@ -159,9 +156,10 @@ def compute_dashboard(edition: Edition, now: datetime) -> dict:
     from festival.programme.models import Venue
 
     day = festival_day(edition, now)
-    events = event_figures(edition.id, now)
-    inside = inside_now(edition.id, day)
-    walk_ins = checkin_stats.walk_ins_per_venue(edition.id)
+    sums = checkin_stats.checkpoint_sums(edition.id, day)  # read once for three figures
+    events = event_figures(edition.id, now, sums)
+    inside = inside_now(edition.id, day, sums)
+    walk_ins = checkin_stats.walk_ins_per_venue(edition.id, sums)
     venues = db.session.execute(
         select(Venue.id, Venue.name)
         .where(Venue.id.in_(select(Event.venue_id).where(Event.edition_id == edition.id)))

@@ -18,7 +18,8 @@ def test_dashboard_json_gives_the_seeded_figures(seeded, organiser, client):
         "62110": 2,
         "62300": 1,
     }
-    assert len(data["double_entries"]) == 1
+    (double,) = data["double_entries"]
+    assert double["checkpoint"] == f.event_door[first.id].name
     assert data["languages"][0]["seats"] >= data["languages"][-1]["seats"]
 
 
@@ -66,3 +67,25 @@ def test_dashboard_page_loads_chart_js_without_inline_script(seeded, organiser, 
     html = client.get("/organisateur/").get_data(as_text=True)
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert "<script>" not in html
+
+
+def test_a_cold_dashboard_reads_counters_in_a_few_statements(seeded):
+    """Each figure is one read of a counter or a short list, never one read per row."""
+    from sqlalchemy import event
+
+    from festival.extensions import db
+
+    stats.registrations_by_postal_code(seeded.edition.id)  # cached a minute: warm it
+    statements = []
+    engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        stats.compute_dashboard(seeded.edition, seeded.now)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 6, selects
