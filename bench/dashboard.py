@@ -45,6 +45,7 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
         Admission,
         Checkpoint,
         CheckpointTally,
+        QuarterTally,
         Scan,
         WalkIn,
         quarter_of,
@@ -105,11 +106,12 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
             for i in range(1, tickets + 1)
         ],
     )
-    bookings, taken = [], {e.id: 0 for e in events}
+    bookings, taken, waiting = [], {e.id: 0 for e in events}, {e.id: 0 for e in events}
     for i in range(1, tickets + 1):
         event = rnd.choice(events)
         full = taken[event.id] >= event.capacity
         taken[event.id] += 0 if full else 1
+        waiting[event.id] += 1 if full else 0
         bookings.append(
             {
                 "attendee_id": i,
@@ -123,6 +125,7 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
     _bulk(Booking.__table__, bookings)
     for event in events:
         event.seats_taken = taken[event.id]
+        event.waitlisted_seats = waiting[event.id]
     scan_rows, admissions, seen = [], [], set()
     for n in range(1, scans + 1):
         ticket = rnd.randint(1, tickets)
@@ -173,6 +176,7 @@ def populate(tickets: int, scans: int, first_day: date = FIRST_DAY) -> int:
     _bulk(Admission.__table__, admissions)
     _bulk(WalkIn.__table__, walk_ins)
     _bulk(CheckpointTally.__table__, _tallies(admissions, walk_ins))
+    _bulk(QuarterTally.__table__, _quarter_tallies(admissions, walk_ins))
     db.session.commit()
     assert Checkpoint
     return edition.id
@@ -194,6 +198,25 @@ def _tallies(admissions: list[dict], walk_ins: list[dict]) -> list[dict]:
         counts["inside"] += a["people"] if a["is_inside"] else 0
     for w in walk_ins:
         row(w["checkpoint_id"], w["at"].astimezone(zone).date())["walk_ins"] += w["people"]
+    return list(tally.values())
+
+
+def _quarter_tallies(admissions: list[dict], walk_ins: list[dict]) -> list[dict]:
+    """The quarter-hour counters the check-in services would have kept for these rows."""
+    from festival.checkin.models import quarter_of
+
+    zone = ZoneInfo("Europe/Paris")
+    tally: dict = {}
+
+    def row(checkpoint_id, day, quarter):
+        empty = {"checkpoint_id": checkpoint_id, "day": day, "quarter": quarter, "admitted": 0}
+        return tally.setdefault((checkpoint_id, day, quarter), {**empty, "walk_ins": 0})
+
+    for a in admissions:
+        row(a["checkpoint_id"], a["day"], a["first_quarter"])["admitted"] += a["people"]
+    for w in walk_ins:
+        day = w["at"].astimezone(zone).date()
+        row(w["checkpoint_id"], day, quarter_of(w["at"]))["walk_ins"] += w["people"]
     return list(tally.values())
 
 

@@ -85,6 +85,37 @@ def test_invariants_detect_seat_count_drift(make_event):
     assert broken_invariants() == [f"event {event.id}: seats_taken=2 but confirmed seats=1"]
 
 
+def test_invariants_detect_waiting_list_seat_drift(make_event):
+    event = _book(make_event, seats_taken=1)
+    event.waitlisted_seats = 2
+    db.session.commit()
+    assert broken_invariants() == [f"event {event.id}: waitlisted_seats=2 but waiting seats=0"]
+
+
+def test_invariants_detect_quarter_tally_drift(make_event):
+    from festival.checkin.models import Checkpoint, CheckpointTally, QuarterTally
+
+    event = _book(make_event, seats_taken=1)
+    door = Checkpoint(
+        edition_id=event.edition_id, name="Entrée", kind="venue", venue_id=event.venue_id
+    )
+    db.session.add(door)
+    db.session.flush()
+    day = event.starts_at.date()
+    db.session.add(CheckpointTally(checkpoint_id=door.id, day=day, walk_ins=2))
+    db.session.add(QuarterTally(checkpoint_id=door.id, day=day, quarter=7, walk_ins=1))
+    db.session.commit()
+    assert broken_invariants() == [
+        f"checkpoint {door.id} on {day}: quarter tallies do not add up to the day's"
+    ]
+    db.session.add(QuarterTally(checkpoint_id=door.id, day=day, quarter=8, admitted=1, walk_ins=1))
+    db.session.commit()
+    assert broken_invariants() == [
+        f"checkpoint {door.id} on {day}, quarter 8: admitted=1 but admissions=0",
+        f"checkpoint {door.id} on {day}: quarter tallies do not add up to the day's",
+    ]
+
+
 def _restore(app, backup_path, tmp_path) -> str:
     """Restore a backup next to the live database and give the restored database's URL."""
     url = make_url(app.config["DATABASE_URL"])

@@ -38,15 +38,15 @@ class EditionInfo:
     tz: ZoneInfo
 
 
-def cached(kind: str, key, load):
-    """Give ``load()``, kept ``TTL`` seconds per app under (kind, key); None is not kept."""
+def cached(kind: str, key, load, ttl: float = TTL):
+    """Give ``load()``, kept ``ttl`` seconds per app under (kind, key); None is not kept."""
     store = current_app.extensions.setdefault("checkin_cache", {})
     hit = store.get((kind, key))
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
     value = load()
     if value is not None:
-        store[(kind, key)] = (time.monotonic() + TTL, value)
+        store[(kind, key)] = (time.monotonic() + ttl, value)
     return value
 
 

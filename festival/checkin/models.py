@@ -104,8 +104,8 @@ class Admission(db.Model):
     day: Mapped[date]
     first_scan_id: Mapped[int] = mapped_column(ForeignKey("scan.id"))
     first_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # first_at in quarter hours since the epoch: the entries-per-quarter chart groups on it
-    # through an index instead of computing dates for every row.
+    # first_at in quarter hours since the epoch: the QuarterTally row this admission counts in
+    # (an undo takes it back out of that row).
     first_quarter: Mapped[int] = mapped_column(default=0)
     people: Mapped[int] = mapped_column(default=1)
     is_inside: Mapped[bool] = mapped_column(default=True)
@@ -116,7 +116,8 @@ class Admission(db.Model):
 
     __table_args__ = (
         UniqueConstraint("ticket_id", "checkpoint_id", "day"),
-        Index("ix_admission_day_quarter", "day", "checkpoint_id", "first_quarter", "people"),
+        # The offline pack reads a checkpoint's admissions of the day.
+        Index("ix_admission_day_checkpoint", "day", "checkpoint_id"),
         Index("ix_admission_double", "is_double_entry"),
     )
 
@@ -132,6 +133,21 @@ class CheckpointTally(db.Model):
     day: Mapped[date] = mapped_column(primary_key=True)
     admitted: Mapped[int] = mapped_column(default=0)  # people, first entries only
     inside: Mapped[int] = mapped_column(default=0)  # people with tickets inside now
+    walk_ins: Mapped[int] = mapped_column(default=0)  # people without a ticket
+
+
+class QuarterTally(db.Model):
+    """People who came in per checkpoint and quarter hour, kept with CheckpointTally.
+
+    The entries-per-quarter chart reads these rows instead of grouping every admission of the
+    day (11-18 ms at 100k scans here, per dashboard refresh). Per checkpoint and day, the
+    quarters add up to CheckpointTally's ``admitted`` and ``walk_ins`` (festival/integrity.py).
+    """
+
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoint.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    quarter: Mapped[int] = mapped_column(primary_key=True)  # quarter_of(first entry's time)
+    admitted: Mapped[int] = mapped_column(default=0)  # people, first entries only
     walk_ins: Mapped[int] = mapped_column(default=0)  # people without a ticket
 
 

@@ -346,7 +346,9 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
         people=people,
     ).scalar()
     if admitted is not None:
-        add_to_tally(ctx.checkpoint.id, ctx.day, admitted=people, inside=people)
+        add_to_tally(
+            ctx.checkpoint.id, ctx.day, admitted=people, inside=people, quarter=quarter_of(ctx.at)
+        )
         return R.OK, "admitted", None
     first = _first_entry(ctx)
     # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.

@@ -7,7 +7,7 @@ and cache-keying a fresh ON CONFLICT statement on every scan cost more than runn
 from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
-from festival.checkin.models import CheckpointTally
+from festival.checkin.models import CheckpointTally, QuarterTally
 from festival.extensions import db
 
 _PREPARED: dict = {}
@@ -55,8 +55,37 @@ def _tally_upsert():
     )
 
 
-def add_to_tally(checkpoint_id: int, day, admitted: int = 0, inside: int = 0, walk_ins: int = 0):
-    """Add to the counters of a checkpoint's day, creating the row on first use (one statement)."""
+def _quarter_upsert():
+    t = QuarterTally.__table__
+    stmt = insert_for(t).values(
+        checkpoint_id=bindparam("checkpoint_id"),
+        day=bindparam("day"),
+        quarter=bindparam("quarter"),
+        admitted=bindparam("admitted"),
+        walk_ins=bindparam("walk_ins"),
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[t.c.checkpoint_id, t.c.day, t.c.quarter],
+        set_={
+            "admitted": t.c.admitted + stmt.excluded.admitted,
+            "walk_ins": t.c.walk_ins + stmt.excluded.walk_ins,
+        },
+    )
+
+
+def add_to_tally(
+    checkpoint_id: int,
+    day,
+    admitted: int = 0,
+    inside: int = 0,
+    walk_ins: int = 0,
+    quarter: int | None = None,
+):
+    """Add to the counters of a checkpoint's day, creating the row on first use (one statement).
+
+    People admitted or walked in also count in their quarter hour (``quarter_of`` the first
+    entry's time), which must then be given: a second statement.
+    """
     run(
         "tally_upsert",
         _tally_upsert,
@@ -66,3 +95,15 @@ def add_to_tally(checkpoint_id: int, day, admitted: int = 0, inside: int = 0, wa
         inside=inside,
         walk_ins=walk_ins,
     )
+    if admitted or walk_ins:
+        if quarter is None:
+            raise ValueError("admitted or walk_ins changed without their quarter hour")
+        run(
+            "quarter_upsert",
+            _quarter_upsert,
+            checkpoint_id=checkpoint_id,
+            day=day,
+            quarter=quarter,
+            admitted=admitted,
+            walk_ins=walk_ins,
+        )

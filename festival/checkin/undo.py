@@ -50,18 +50,22 @@ def _reverse(scan: Scan) -> None:
         Admission.day == day,
     )
     admission = db.session.execute(
-        select(Admission.people, Admission.is_inside).where(*key)
+        select(Admission.people, Admission.is_inside, Admission.first_quarter).where(*key)
     ).first()
     if admission is None:
         return
-    people, is_inside = admission
+    people, is_inside, quarter = admission
     if scan.effect == "admitted":
         gone = db.session.execute(
             delete(Admission).where(*key, Admission.first_scan_id == scan.id)
         ).rowcount
         if gone:
             add_to_tally(
-                scan.checkpoint_id, day, admitted=-people, inside=-people if is_inside else 0
+                scan.checkpoint_id,
+                day,
+                admitted=-people,
+                inside=-people if is_inside else 0,
+                quarter=quarter,
             )
     else:
         back_inside = scan.effect == "exited"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from festival.checkin.models import Checkpoint, CheckpointTally, WalkIn
+from festival.checkin.models import Checkpoint, CheckpointTally, WalkIn, quarter_of
 from festival.checkin.sql import add_to_tally, insert_for
 from festival.errors import NotFoundError, ValidationError
 from festival.extensions import db
@@ -57,7 +57,7 @@ def record_walk_in(request: WalkInRequest, now: datetime) -> dict:
     if walk_in_id is not None:
         if request.name:
             _register(request, edition.id, walk_in_id, now)
-        add_to_tally(checkpoint.id, day, walk_ins=request.people)
+        add_to_tally(checkpoint.id, day, walk_ins=request.people, quarter=quarter_of(now))
     today = db.session.scalar(
         select(CheckpointTally.walk_ins).where(
             CheckpointTally.checkpoint_id == checkpoint.id, CheckpointTally.day == day

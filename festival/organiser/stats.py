@@ -3,10 +3,11 @@
 Every check-in figure (admitted, inside now, walk-ins, entries per quarter hour, double entries)
 comes from festival/checkin/stats.py, which reads the CheckpointTally counters kept in each
 scan's transaction: one code per figure, shared with GET /api/v1/stats/attendance. Booking
-figures read ``Event.seats_taken`` (a counter kept by registration.services) and the
-``ix_booking_dashboard`` index, never a scan of every booking. The whole dashboard is computed at
+figures read ``Event.seats_taken`` and ``Event.waitlisted_seats`` (counters kept by
+registration.seats), never a scan of every booking. The whole dashboard is computed at
 most once per ``DASHBOARD_CACHE_SECONDS`` per process (see ``dashboard``), so an organiser polling
-every 2 s costs the door scanners one set of queries per period, not per poll.
+every 2 s costs the door scanners one set of queries per period, not per poll; visitors per
+postal code, slow to move and the dearest to count, at most once a minute.
 """
 
 import time
@@ -16,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from festival.checkin import cache
 from festival.checkin import stats as checkin_stats
-from festival.checkin.models import Checkpoint
 from festival.extensions import db
 from festival.programme.models import Edition, Event, EventStatus, Language, event_language
-from festival.registration.models import Booking, BookingStatus, Registration
+from festival.registration.models import Registration
 
 BUCKET = timedelta(minutes=15)
+POSTAL_CODES_SECONDS = 60.0
 _cache: dict[int, tuple[float, dict]] = {}
 
 
@@ -32,19 +34,12 @@ def festival_day(edition: Edition, now: datetime) -> date:
     return today if edition.starts_on <= today <= edition.ends_on else edition.starts_on
 
 
-def event_figures(edition_id: int, now: datetime) -> list[dict]:
-    """Registered, waitlisted, admitted, fill rate and no-shows for each item."""
-    # The edition's items as an IN list, not a join: SQLite then walks ix_booking_dashboard in
-    # event order with no temporary B-tree (20 -> 10 ms for 48k waiting bookings).
-    items = select(Event.id).where(Event.edition_id == edition_id)
-    waiting = dict(
-        db.session.execute(
-            select(Booking.event_id, func.sum(Booking.seats))
-            .where(Booking.status == BookingStatus.WAITLISTED, Booking.event_id.in_(items))
-            .group_by(Booking.event_id)
-        ).all()
-    )
-    admitted = checkin_stats.admitted_by_event(edition_id)
+def event_figures(edition_id: int, now: datetime, sums=None) -> list[dict]:
+    """Registered, waitlisted, admitted, fill rate and no-shows for each item.
+
+    ``sums``: check-in's ``checkpoint_sums`` when the caller already read them.
+    """
+    admitted = checkin_stats.admitted_by_event(edition_id, sums)
     rows = db.session.execute(
         select(
             Event.id,
@@ -53,6 +48,7 @@ def event_figures(edition_id: int, now: datetime) -> list[dict]:
             Event.ends_at,
             Event.capacity,
             Event.seats_taken,
+            Event.waitlisted_seats,
             Event.status,
             Event.venue_id,
             Event.kind,
@@ -75,7 +71,7 @@ def event_figures(edition_id: int, now: datetime) -> list[dict]:
                 "is_cancelled": row.status == EventStatus.CANCELLED,
                 "capacity": row.capacity,
                 "registered": registered,
-                "waitlisted": int(waiting.get(row.id, 0)),
+                "waitlisted": row.waitlisted_seats,
                 "admitted": came,
                 "fill_rate": round(registered / row.capacity, 3) if row.capacity else None,
                 "no_shows": max(registered - came, 0) if ended and row.capacity else None,
@@ -84,10 +80,10 @@ def event_figures(edition_id: int, now: datetime) -> list[dict]:
     return result
 
 
-def inside_now(edition_id: int, day: date) -> dict[int, int]:
+def inside_now(edition_id: int, day: date, sums=None) -> dict[int, int]:
     """People with a ticket inside each venue now (check-in's per-entrance counters, summed)."""
     inside: Counter = Counter()
-    for row in checkin_stats.inside_now_per_venue(edition_id, day):
+    for row in checkin_stats.inside_now_per_venue(edition_id, day, sums):
         inside[row["venue_id"]] += row["inside_now"]
     return dict(inside)
 
@@ -122,29 +118,35 @@ def booked_languages(edition_id: int) -> list[dict]:
 
 
 def registrations_by_postal_code(edition_id: int) -> list[dict]:
-    """Registrations (walk-ins with a postal code included) per postal code."""
-    rows = db.session.execute(
-        select(Registration.postal_code, func.count())
-        .where(
-            Registration.edition_id == edition_id,
-            Registration.postal_code.is_not(None),
-            Registration.postal_code != "",
-        )
-        .group_by(Registration.postal_code)
-    ).all()
-    result = [{"postal_code": pc, "registrations": int(n)} for pc, n in rows]
-    return sorted(result, key=lambda r: (-r["registrations"], r["postal_code"]))
+    """Registrations (walk-ins with a postal code included) per postal code, a minute old at most.
+
+    Counting 50k registrations through ix_registration_postal_code_dashboard took 7-11 ms of CPU
+    here, the most expensive part of a cold dashboard. Where visitors come from is a figure for
+    funders that a few hundred registrations barely move, so it is cached for
+    ``POSTAL_CODES_SECONDS`` rather than counted in a table: a counter would add a statement to
+    every registration (the path furthest from its budget) for a chart nobody reads live.
+    """
+
+    def load():
+        rows = db.session.execute(
+            select(Registration.postal_code, func.count())
+            .where(
+                Registration.edition_id == edition_id,
+                Registration.postal_code.is_not(None),
+                Registration.postal_code != "",
+            )
+            .group_by(Registration.postal_code)
+        ).all()
+        result = [{"postal_code": pc, "registrations": int(n)} for pc, n in rows]
+        return sorted(result, key=lambda r: (-r["registrations"], r["postal_code"]))
+
+    return cache.cached("postal_codes", edition_id, load, ttl=POSTAL_CODES_SECONDS)
 
 
 def double_entries(edition_id: int) -> list[dict]:
     """Admissions flagged by offline sync as made on two devices, with the door's name."""
-    names = dict(
-        db.session.execute(
-            select(Checkpoint.id, Checkpoint.name).where(Checkpoint.edition_id == edition_id)
-        ).all()
-    )
     return [
-        {"ticket_id": d["ticket_id"], "at": d["first_at"], "checkpoint": names[d["checkpoint_id"]]}
+        {"ticket_id": d["ticket_id"], "at": d["first_at"], "checkpoint": d["checkpoint_name"]}
         for d in checkin_stats.double_entries(edition_id)
     ]
 
@@ -154,9 +156,10 @@ def compute_dashboard(edition: Edition, now: datetime) -> dict:
     from festival.programme.models import Venue
 
     day = festival_day(edition, now)
-    events = event_figures(edition.id, now)
-    inside = inside_now(edition.id, day)
-    walk_ins = checkin_stats.walk_ins_per_venue(edition.id)
+    sums = checkin_stats.checkpoint_sums(edition.id, day)  # read once for three figures
+    events = event_figures(edition.id, now, sums)
+    inside = inside_now(edition.id, day, sums)
+    walk_ins = checkin_stats.walk_ins_per_venue(edition.id, sums)
     venues = db.session.execute(
         select(Venue.id, Venue.name)
         .where(Venue.id.in_(select(Event.venue_id).where(Event.edition_id == edition.id)))

@@ -112,6 +112,10 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     # Seats held by confirmed bookings; only registration.services changes it, atomically.
     seats_taken: Mapped[int] = mapped_column(default=0)
+    # Seats asked for by its waiting list (a group counts its size); kept by
+    # registration.seats in the transaction that moves a booking in or out of the list, so the
+    # dashboard reads it instead of summing every waiting booking.
+    waitlisted_seats: Mapped[int] = mapped_column(default=0)
     booking_required: Mapped[bool] = mapped_column(default=False)
     hosts: Mapped[str] = mapped_column(String(300), default="")
     audience: Mapped[str] = mapped_column(String(20), default="all")
@@ -138,6 +142,7 @@ class Event(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        CheckConstraint("waitlisted_seats >= 0", name="waitlisted_seats_not_negative"),
         CheckConstraint(
             "capacity IS NULL OR seats_taken <= capacity", name="seats_taken_within_capacity"
         ),

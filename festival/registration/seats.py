@@ -1,4 +1,5 @@
-"""Seats and waiting lists: the only code that changes ``event.seats_taken``.
+"""Seats and waiting lists: the only code that changes ``event.seats_taken`` and
+``event.waitlisted_seats`` (the seats its waiting list asks for).
 
 Taking seats is ONE conditional UPDATE (DESIGN.md §3): it never oversells, on SQLite or
 PostgreSQL, whatever the concurrency. Everything that touches a waiting list first locks the
@@ -36,19 +37,20 @@ _SEATS_FREE = (
 )
 _TAKE_SEATS = text(_SEATS_FREE)
 # Newcomers do not take seats while people wait (the waiting list comes first).
-_TAKE_SEATS_IF_NOBODY_WAITS = text(
-    "UPDATE event SET seats_taken = seats_taken + :n "
-    "WHERE id = :id AND status = 'scheduled' AND capacity IS NOT NULL "
-    "AND seats_taken + :n <= capacity "
-    "AND NOT EXISTS (SELECT 1 FROM booking "
-    "WHERE booking.event_id = :id AND booking.status = 'waitlisted')"
-)
+_TAKE_SEATS_IF_NOBODY_WAITS = text(_SEATS_FREE + " AND waitlisted_seats = 0")
+_ADD_WAITING = text("UPDATE event SET waitlisted_seats = waitlisted_seats + :n WHERE id = :id")
 
 
-def _refresh_seats(event_id: int) -> None:
+def _refresh_seats(event_id: int, column: str = "seats_taken") -> None:
     event = db.session.identity_map.get(db.session.identity_key(Event, event_id))
     if event is not None:
-        db.session.expire(event, ["seats_taken"])
+        db.session.expire(event, [column])
+
+
+def _add_waiting(event_id: int, n: int) -> None:
+    """Count ``n`` seats into (or, negative, out of) the event's waiting list, atomically."""
+    db.session.execute(_ADD_WAITING, {"n": n, "id": event_id})
+    _refresh_seats(event_id, "waitlisted_seats")
 
 
 def take_seats(event_id: int, n: int, *, respect_waiting_list: bool = True) -> bool:
@@ -100,6 +102,7 @@ def join_waiting_list(attendees: list[Attendee], event_id: int, now: datetime) -
     ]
     db.session.add_all(bookings)
     db.session.flush()
+    _add_waiting(event_id, sum(b.seats for b in bookings))
     # Seats may have freed since our UPDATE failed, or the list may let this entry pass.
     promote(event_id, now, locked=event)
     return bookings
@@ -150,12 +153,15 @@ def promote(event_id: int, now: datetime, locked: Event | None = None) -> list[B
         if free == 0:
             break
     if promoted:
+        _add_waiting(event_id, -sum(b.seats for b in promoted))
         compact_waiting_list(event_id)
     return promoted
 
 
 def leave_waiting_list(booking: Booking) -> None:
+    """Take a (cancelled) booking out of its event's waiting list."""
     booking.waitlist_position = None
+    _add_waiting(booking.event_id, -booking.seats)
     compact_waiting_list(booking.event_id)
 
 

@@ -91,6 +91,28 @@ def test_entries_per_quarter_hour(make_ticket, scan, fest, now):
     ]
 
 
+def test_entries_per_quarter_hour_add_walk_ins_and_drop_undone_entries(
+    make_ticket, scan, volunteer, fest, now
+):
+    from festival.integrity import broken_invariants
+
+    scan(make_ticket()[1], nonce="quarter-nonce-1", user_id=volunteer.id)
+    scan(make_ticket()[1], at=now + timedelta(minutes=20))
+    scan(make_ticket()[1], at=now + timedelta(minutes=25))
+    record_walk_in(WalkInRequest(fest.entrance.id, "walk-in-0001", people=3), now)
+    db.session.commit()
+    _undo("quarter-nonce-1", volunteer, now + timedelta(minutes=1))
+    day = fest.edition.starts_on
+    assert stats.entries_per_quarter_hour(fest.edition.id, day, walk_ins=True) == [
+        {"starts_at": "2031-05-17T10:00:00+02:00", "people": 3},
+        {"starts_at": "2031-05-17T10:15:00+02:00", "people": 2},
+    ]
+    assert stats.entries_per_quarter_hour(fest.edition.id, day) == [
+        {"starts_at": "2031-05-17T10:15:00+02:00", "people": 2}
+    ]
+    assert broken_invariants() == []
+
+
 def test_double_entries_are_listed_for_organisers(make_ticket, scan, fest, now):
     from festival.checkin.models import Device
 

@@ -18,7 +18,8 @@ def test_dashboard_json_gives_the_seeded_figures(seeded, organiser, client):
         "62110": 2,
         "62300": 1,
     }
-    assert len(data["double_entries"]) == 1
+    (double,) = data["double_entries"]
+    assert double["checkpoint"] == f.event_door[first.id].name
     assert data["languages"][0]["seats"] >= data["languages"][-1]["seats"]
 
 
@@ -35,7 +36,56 @@ def test_dashboard_is_cached_for_a_few_seconds(seeded):
     assert stats.dashboard(seeded.edition, seeded.now, max_age=0)["totals"]["walk_ins"] == 10
 
 
+def test_postal_codes_are_counted_at_most_once_a_minute(seeded, monkeypatch):
+    import time
+
+    from festival.extensions import db
+    from festival.registration.models import Registration
+
+    first = stats.registrations_by_postal_code(seeded.edition.id)
+    db.session.add(
+        Registration(
+            edition_id=seeded.edition.id,
+            contact_name="Zoé",
+            contact_email="zoe@example.org",
+            postal_code="62590",
+            manage_token="z" * 43,
+        )
+    )
+    db.session.commit()
+    assert stats.registrations_by_postal_code(seeded.edition.id) == first
+    later = time.monotonic() + stats.POSTAL_CODES_SECONDS + 1
+    monkeypatch.setattr("festival.checkin.cache.time.monotonic", lambda: later)
+    counts = {p["postal_code"]: p["registrations"] for p in first}
+    assert stats.registrations_by_postal_code(seeded.edition.id) == [
+        {"postal_code": code, "registrations": n}
+        for code, n in sorted({**counts, "62590": 1}.items(), key=lambda c: (-c[1], c[0]))
+    ]
+
+
 def test_dashboard_page_loads_chart_js_without_inline_script(seeded, organiser, client):
     html = client.get("/organisateur/").get_data(as_text=True)
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert "<script>" not in html
+
+
+def test_a_cold_dashboard_reads_counters_in_a_few_statements(seeded):
+    """Each figure is one read of a counter or a short list, never one read per row."""
+    from sqlalchemy import event
+
+    from festival.extensions import db
+
+    stats.registrations_by_postal_code(seeded.edition.id)  # cached a minute: warm it
+    statements = []
+    engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        stats.compute_dashboard(seeded.edition, seeded.now)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 6, selects

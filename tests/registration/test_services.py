@@ -112,6 +112,32 @@ def test_leaving_the_waiting_list_closes_the_gap(register, make_event, now):
     assert [statuses(w)[0] for w in waiting[1:]] == [("waitlisted", 1), ("waitlisted", 2)]
 
 
+def test_waitlisted_seats_follow_joins_departures_and_promotions(register, make_event, now):
+    from festival.integrity import broken_invariants
+
+    event = make_event(capacity=2)
+
+    def waiting():
+        db.session.refresh(event)
+        return event.waitlisted_seats
+
+    first = register([event.id], people=("A", "B"))
+    register([event.id], group=("Classe", 3, 1))
+    single = register([event.id])
+    assert waiting() == 4
+    services.cancel_booking(single.attendees[0].bookings[0], now)  # leaves the list
+    db.session.commit()
+    assert waiting() == 3
+    services.cancel_booking(first.attendees[0].bookings[0], now)  # 1 free: the group waits
+    db.session.commit()
+    assert waiting() == 3
+    event.capacity = 4
+    services.promote_waiting_list(event.id, now)  # 3 free: the group is promoted
+    db.session.commit()
+    assert waiting() == 0
+    assert broken_invariants() == []
+
+
 def test_raised_capacity_promotes_in_order(register, make_event, now):
     event = make_event(capacity=1)
     register([event.id])
