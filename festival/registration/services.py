@@ -24,7 +24,8 @@ from festival.registration.inputs import (
     check_locale,
 )
 from festival.registration.models import Attendee, Booking, BookingStatus, Registration
-from festival.tickets.services import cancel_ticket, code_for, issue_ticket
+from festival.tickets.keys import active_signing_key
+from festival.tickets.services import cancel_ticket, code_for, new_ticket
 
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 
@@ -119,12 +120,11 @@ def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool
 
 
 def _attendees(data: RegistrationInput) -> list[Attendee]:
-    # ``ticket=None`` says "none yet": issue_ticket's Ticket(attendee=…) then needs no lazy
-    # SELECT of the old ticket once the attendee is flushed.
+    # ``bookings=[]``: the collection is known empty, no lazy SELECT once they are flushed.
     if data.group is not None:
         g = data.group
-        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[], ticket=None)]
-    return [Attendee(name=name, bookings=[], ticket=None) for name in data.attendees]
+        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
+    return [Attendee(name=name, bookings=[]) for name in data.attendees]
 
 
 def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -> Registration:
@@ -141,8 +141,12 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     events = bookable_events(data.event_ids, now)
     warnings = check_clashes(events, data.locale)
     _refuse_repeat(data.contact_email, events)
+    edition_id = events[0].edition_id
+    # Asked once for every code, before anything is added (a query would flush it alone). It
+    # creates the edition's first key in this write transaction: GETs showing codes never write.
+    key = active_signing_key(edition_id)
     registration = Registration(
-        edition_id=events[0].edition_id,
+        edition_id=edition_id,
         contact_name=data.contact_name,
         contact_email=data.contact_email,
         contact_phone=data.contact_phone,
@@ -154,14 +158,18 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         created_at=now,
         attendees=_attendees(data),
     )
+    for attendee in registration.attendees:
+        new_ticket(attendee, edition_id, now)
     db.session.add(registration)
-    for attendee in registration.attendees:  # issue_ticket flushes: ids exist from here on
-        issue_ticket(attendee, registration.edition_id, now)
-    notices.queue_confirmation(registration, now)
+    # One unit of work writes the registration, its attendees and their tickets (not one per
+    # ticket): ids exist from here on.
+    db.session.flush()
+    notices.queue_confirmation(registration, now)  # written before the seat UPDATE (autoflush)
     # Sign the codes now: the seat UPDATE below locks the event row (PostgreSQL) until
     # commit, so everything that can happen before it does.
-    registration.ticket_codes = {a.ticket.id: code_for(a.ticket) for a in registration.attendees}
-    db.session.flush()
+    registration.ticket_codes = {
+        a.ticket.id: code_for(a.ticket, key) for a in registration.attendees
+    }
     for event in events:
         _book(registration.attendees, event, now, waitlist)
     registration.warnings = tuple(warnings)
