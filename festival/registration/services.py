@@ -9,8 +9,9 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
@@ -96,21 +97,32 @@ def _refuse_repeat(email: str, events: list[Event]) -> None:
         )
 
 
+def _confirm(attendees: list[Attendee], event_id: int, now: datetime) -> None:
+    """Write the confirmed bookings of seats just taken: one INSERT … RETURNING, no unit of
+    work (~1,000 Python calls less per registration); loaded, and in ``attendee.bookings``."""
+    rows = [
+        {
+            "attendee_id": a.id,
+            "event_id": event_id,
+            "seats": a.group_size,
+            "status": BookingStatus.CONFIRMED,
+            "created_at": now,
+            "confirmed_at": now,
+        }
+        for a in attendees
+    ]
+    bookings = db.session.scalars(
+        insert(Booking).returning(Booking, sort_by_parameter_order=True), rows
+    ).all()
+    for attendee, booking in zip(attendees, bookings, strict=True):
+        set_committed_value(booking, "attendee", attendee)
+        set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
+
+
 def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool) -> None:
     """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry."""
-    need = sum(a.group_size for a in attendees)
-    if seats.take_seats(event.id, need):
-        db.session.add_all(
-            Booking(
-                attendee=a,
-                event_id=event.id,
-                seats=a.group_size,
-                status=BookingStatus.CONFIRMED,
-                created_at=now,
-                confirmed_at=now,
-            )
-            for a in attendees
-        )
+    if seats.take_seats(event.id, sum(a.group_size for a in attendees)):
+        _confirm(attendees, event.id, now)
         return
     if not waitlist:
         raise ConflictError(
