@@ -1,6 +1,18 @@
-"""What every benchmark needs: a free local port and an empty schema to seed."""
+"""What every benchmark needs: a free local port, an empty schema to seed, gunicorn started
+with production's settings, and concurrent HTTP clients that time each request."""
 
+import http.client
 import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 
 def free_port() -> int:
@@ -15,3 +27,78 @@ def fresh_schema(db) -> None:
         db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.session.commit()
     db.create_all()
+
+
+def start_server(
+    env: dict, port: int, app: str = "wsgi:app", config: Path = GUNICORN_CONF
+) -> subprocess.Popen:
+    """gunicorn with ``config`` (production's), 2 sync workers on ``port``, listening."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(config),
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "/dev/null",
+        app,
+    ]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def drive_posts(
+    port: int, path: str, bodies: Callable[[int], str], total: int, clients: int
+) -> tuple[list[float], list[tuple[int, bytes]]]:
+    """POST ``bodies(n)`` (JSON) for n in 0..total-1 from ``clients`` threads, one connection
+    per request; give every latency (s) and every (status, body), in completion order."""
+    counter = iter(range(total))
+    lock = threading.Lock()
+    latencies, answers = [], []
+    barrier = threading.Barrier(clients)
+
+    def client():
+        barrier.wait()
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            body = bodies(n)
+            started = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", path, body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            data = response.read()
+            elapsed = time.perf_counter() - started
+            conn.close()
+            with lock:
+                latencies.append(elapsed)
+                answers.append((response.status, data))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, answers
+
+
+def percentiles_ms(latencies: list[float]) -> dict[int, float]:
+    """p50, p95 and p99 of latencies given in seconds, in milliseconds."""
+    q = statistics.quantiles(sorted(x * 1000 for x in latencies), n=100)
+    return {50: round(q[49], 1), 95: round(q[94], 1), 99: round(q[98], 1)}

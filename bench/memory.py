@@ -19,9 +19,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import free_port  # noqa: E402
+from bench.common import free_port, start_server  # noqa: E402
 from bench.programme import bench_env, prepare  # noqa: E402
-from bench.registration import _start_server  # noqa: E402
 
 GETS = ("/fr/programme", "/en/programme", "/ar/programme", "/api/v1/events", "/fr/inscription")
 
@@ -88,7 +87,7 @@ def run(quick: bool) -> dict:
         env = bench_env(tmp)
         prepare(env)
         port = free_port()
-        server = _start_server(env, port)
+        server = start_server(env, port)
         try:
             pdfs = _mixed_load(port, 5 if quick else 40, event_id=1)
             workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()

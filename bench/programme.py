@@ -20,8 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import free_port  # noqa: E402
-from bench.registration import _start_server  # noqa: E402
+from bench.common import free_port, start_server  # noqa: E402
 
 ITEMS = 200
 ATTENDEES = 5000
@@ -149,7 +148,7 @@ def run(quick: bool) -> dict:
         env = bench_env(tmp)
         prepare(env)
         port = free_port()
-        server = _start_server(env, port)
+        server = start_server(env, port)
         try:
             for path in PATHS:
                 drive(port, path, 2 * CLIENTS)  # warm both workers

@@ -18,12 +18,8 @@ bench says how many emails had left by the end of the run.
     python bench/registration.py [--quick] [--no-redis] [--profile [--top N]]
 """
 
-import http.client
 import json
 import os
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_schema  # noqa: E402
+from bench.common import drive_posts, free_port, fresh_schema, percentiles_ms, start_server  # noqa: E402
 
 CLIENTS = 8
 WARM_UP = 40
@@ -83,83 +79,25 @@ def _prepare(env: dict, capacity: int) -> int:
     return event_id
 
 
-def _start_server(env: dict, port: int) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
-        "wsgi:app",
-    ]
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
-
-
 def _drive(
     port: int, event_id: int, total: int, prefix: str
 ) -> tuple[list[float], list[dict], int]:
-    counter = iter(range(total))
-    lock = threading.Lock()
-    latencies, answers, errors = [], [], [0]
-    barrier = threading.Barrier(CLIENTS)
-
-    def client():
-        barrier.wait()
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            body = json.dumps(
-                {
-                    "contact": {"name": f"Visiteur {n}", "email": f"{prefix}{n}@example.org"},
-                    "locale": "fr",
-                    "attendees": [{"name": f"Visiteur {n}"}],
-                    "bookings": [event_id],
-                    "consent": True,
-                }
-            )
-            started = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request(
-                "POST", "/api/v1/registrations", body, {"Content-Type": "application/json"}
-            )
-            response = conn.getresponse()
-            data = response.read()
-            elapsed = time.perf_counter() - started
-            conn.close()
-            with lock:
-                latencies.append(elapsed)
-                if response.status == 201:
-                    answers.append(json.loads(data)["registration"]["attendees"][0]["bookings"][0])
-                else:
-                    errors[0] += 1
-                    if errors[0] <= 2:
-                        print("error", response.status, data[:300], file=sys.stderr)
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, answers, errors[0]
+    latencies, responses = drive_posts(
+        port,
+        "/api/v1/registrations",
+        lambda n: _registration_body(n, event_id, prefix),
+        total,
+        CLIENTS,
+    )
+    answers, errors = [], 0
+    for status, data in responses:
+        if status == 201:
+            answers.append(json.loads(data)["registration"]["attendees"][0]["bookings"][0])
+        else:
+            errors += 1
+            if errors <= 2:
+                print("error", status, data[:300], file=sys.stderr)
+    return latencies, answers, errors
 
 
 def _oversold(answers: list[dict], capacity: int) -> int:
@@ -227,7 +165,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
             flush=True,
         )
         port = free_port()
-        server = _start_server(env, port)
+        server = start_server(env, port)
         try:
             _drive(port, event_id, WARM_UP, "warm")  # connections, caches; these take seats too
             started = time.perf_counter()
@@ -245,17 +183,16 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
             from redis import Redis
 
             Redis.from_url(redis_url).delete("rq:queue:mail", "festival:mail:drain-queued")
-    ms = sorted(x * 1000 for x in latencies)
-    q = statistics.quantiles(ms, n=100)
+    p = percentiles_ms(latencies)
     return {
         f"{name} registrations/s": {
-            "value": round(len(ms) / elapsed, 1),
+            "value": round(len(latencies) / elapsed, 1),
             "unit": "req/s",
             "budget": ">= 300" if name == "sqlite" else ">= 150",
         },
-        f"{name} p50": {"value": round(q[49], 1), "unit": "ms", "budget": None},
-        f"{name} p95": {"value": round(q[94], 1), "unit": "ms", "budget": None},
-        f"{name} p99": {"value": round(q[98], 1), "unit": "ms", "budget": "< 100"},
+        f"{name} p50": {"value": p[50], "unit": "ms", "budget": None},
+        f"{name} p95": {"value": p[95], "unit": "ms", "budget": None},
+        f"{name} p99": {"value": p[99], "unit": "ms", "budget": "< 100"},
         f"{name} errors": {"value": errors, "unit": "requests", "budget": "0"},
         f"{name} load average during run": {"value": round(load, 2), "unit": "", "budget": None},
         f"{name} emails sent by the end": {
@@ -288,8 +225,10 @@ def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
 
     The throughput bench is at the mercy of a shared machine; CPU time is not. Half the
     requests take a seat, half join the waiting list; each half is measured on its own.
-    ``request CPU`` is the request thread's (time.thread_time); ``process CPU`` adds what a
-    background mail thread spent for those requests (time.process_time).
+    ``request CPU`` is the request thread's (time.thread_time, cProfile's overhead included);
+    ``process CPU`` adds what a background mail thread spent for those requests
+    (time.process_time). ``Python calls``: function calls cProfile saw in the request thread
+    per registration, the same on any machine under any load.
     """
     import cProfile
     import pstats
@@ -336,9 +275,11 @@ def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
         for n in range(WARM_UP // 2):
             post(n, "warm")
         _settle_mail()
-        figures, profiler = {}, cProfile.Profile()
+        figures, profiles = {}, []
         for half in ("confirmed", "waitlisted"):
             thread_cpu, statements[0] = 0.0, 0
+            profiler = cProfile.Profile()
+            profiles.append(profiler)
             process_started = time.process_time()
             for n in range(count // 2):
                 started = time.thread_time()
@@ -353,9 +294,11 @@ def profile_cpu(redis_url: str | None, count: int = 60, top: int = 0) -> dict:
                 "request CPU ms": round(thread_cpu * 1000 / (count // 2), 2),
                 "process CPU ms": round(process_cpu * 1000 / (count // 2), 2),
                 "SQL statements": round(statements[0] / (count // 2), 1),
+                # Deterministic, unlike CPU time on a shared machine: what the code asks for.
+                "Python calls": round(pstats.Stats(profiler).total_calls / (count // 2)),
             }
         if top:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+            pstats.Stats(*profiles).sort_stats("cumulative").print_stats(top)
         if redis_url:
             from redis import Redis
 

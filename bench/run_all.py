@@ -28,7 +28,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-MODULES = ("registration", "tickets", "programme", "dashboard", "dashboard_polling", "memory")
+MODULES = (
+    "calibration",
+    "registration",
+    "tickets",
+    "programme",
+    "dashboard",
+    "dashboard_polling",
+    "memory",
+)
 SCANNER_LEVELS = (1, 10, 50, 100)
 # The variables the benchmarks read for a PostgreSQL URL (they grew one each).
 DATABASE_URL_VARIABLES = ("FESTIVAL_BENCH_DATABASE_URL", "FESTIVAL_BENCH_PG_URL", "BENCH_PG_URL")

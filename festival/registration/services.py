@@ -9,8 +9,9 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
@@ -24,7 +25,8 @@ from festival.registration.inputs import (
     check_locale,
 )
 from festival.registration.models import Attendee, Booking, BookingStatus, Registration
-from festival.tickets.services import cancel_ticket, code_for, issue_ticket
+from festival.tickets.keys import active_signing_key
+from festival.tickets.services import cancel_ticket, code_for, new_ticket
 
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 
@@ -95,21 +97,32 @@ def _refuse_repeat(email: str, events: list[Event]) -> None:
         )
 
 
+def _confirm(attendees: list[Attendee], event_id: int, now: datetime) -> None:
+    """Write the confirmed bookings of seats just taken: one INSERT … RETURNING, no unit of
+    work (~1,000 Python calls less per registration); loaded, and in ``attendee.bookings``."""
+    rows = [
+        {
+            "attendee_id": a.id,
+            "event_id": event_id,
+            "seats": a.group_size,
+            "status": BookingStatus.CONFIRMED,
+            "created_at": now,
+            "confirmed_at": now,
+        }
+        for a in attendees
+    ]
+    bookings = db.session.scalars(
+        insert(Booking).returning(Booking, sort_by_parameter_order=True), rows
+    ).all()
+    for attendee, booking in zip(attendees, bookings, strict=True):
+        set_committed_value(booking, "attendee", attendee)
+        set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
+
+
 def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool) -> None:
     """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry."""
-    need = sum(a.group_size for a in attendees)
-    if seats.take_seats(event.id, need):
-        db.session.add_all(
-            Booking(
-                attendee=a,
-                event_id=event.id,
-                seats=a.group_size,
-                status=BookingStatus.CONFIRMED,
-                created_at=now,
-                confirmed_at=now,
-            )
-            for a in attendees
-        )
+    if seats.take_seats(event.id, sum(a.group_size for a in attendees)):
+        _confirm(attendees, event.id, now)
         return
     if not waitlist:
         raise ConflictError(
@@ -119,12 +132,11 @@ def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool
 
 
 def _attendees(data: RegistrationInput) -> list[Attendee]:
-    # ``ticket=None`` says "none yet": issue_ticket's Ticket(attendee=…) then needs no lazy
-    # SELECT of the old ticket once the attendee is flushed.
+    # ``bookings=[]``: the collection is known empty, no lazy SELECT once they are flushed.
     if data.group is not None:
         g = data.group
-        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[], ticket=None)]
-    return [Attendee(name=name, bookings=[], ticket=None) for name in data.attendees]
+        return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
+    return [Attendee(name=name, bookings=[]) for name in data.attendees]
 
 
 def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -> Registration:
@@ -141,8 +153,12 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     events = bookable_events(data.event_ids, now)
     warnings = check_clashes(events, data.locale)
     _refuse_repeat(data.contact_email, events)
+    edition_id = events[0].edition_id
+    # Asked once for every code, before anything is added (a query would flush it alone). It
+    # creates the edition's first key in this write transaction: GETs showing codes never write.
+    key = active_signing_key(edition_id)
     registration = Registration(
-        edition_id=events[0].edition_id,
+        edition_id=edition_id,
         contact_name=data.contact_name,
         contact_email=data.contact_email,
         contact_phone=data.contact_phone,
@@ -154,14 +170,18 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         created_at=now,
         attendees=_attendees(data),
     )
+    for attendee in registration.attendees:
+        new_ticket(attendee, edition_id, now)
     db.session.add(registration)
-    for attendee in registration.attendees:  # issue_ticket flushes: ids exist from here on
-        issue_ticket(attendee, registration.edition_id, now)
-    notices.queue_confirmation(registration, now)
+    # One unit of work writes the registration, its attendees and their tickets (not one per
+    # ticket): ids exist from here on.
+    db.session.flush()
+    notices.queue_confirmation(registration, now)  # written before the seat UPDATE (autoflush)
     # Sign the codes now: the seat UPDATE below locks the event row (PostgreSQL) until
     # commit, so everything that can happen before it does.
-    registration.ticket_codes = {a.ticket.id: code_for(a.ticket) for a in registration.attendees}
-    db.session.flush()
+    registration.ticket_codes = {
+        a.ticket.id: code_for(a.ticket, key) for a in registration.attendees
+    }
     for event in events:
         _book(registration.attendees, event, now, waitlist)
     registration.warnings = tuple(warnings)

@@ -14,7 +14,6 @@ _RAW = {"encoding": serialization.Encoding.Raw, "format": serialization.PublicFo
 def create_signing_key(edition_id: int, session=None) -> SigningKey:
     """Make a new key for the edition; it signs every code issued from now on."""
     session = session or db.session()
-    session.info.pop(_MEMO, None)
     private = Ed25519PrivateKey.generate()
     key = SigningKey(
         edition_id=edition_id,
@@ -34,32 +33,18 @@ def create_signing_key(edition_id: int, session=None) -> SigningKey:
 # one, so a database that was reset or restored (ids reused) can never get a stale key, and
 # rotation is seen because every call asks which key is active.
 _loaded: dict[tuple[int, bytes], Ed25519PrivateKey] = {}
-_MEMO = "festival_active_signing_keys"
 
 
 def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519PrivateKey]:
     """Give the newest unretired key of the edition, creating the first one on first use.
 
     Costs one indexed query (id and 32-byte public key); the private key is loaded once per
-    process (an ORM load and an Ed25519 key load cost ~3.6 ms per call, measured here).
+    process (an ORM load and an Ed25519 key load cost ~3.6 ms per call, measured here). A
+    caller that signs several codes asks once and hands the key to ``code_for``.
 
     ``session``: the caller's, when not Flask-SQLAlchemy's (the mail worker's own session).
     """
     session = session or db.session()  # the scoped session's current Session
-    # Within one transaction the answer cannot change (rotating clears this): register asks
-    # twice, to issue the ticket and to sign its code.
-    memo = session.info.get(_MEMO)
-    if memo is not None and memo[0] is session.get_transaction() and edition_id in memo[1]:
-        return memo[1][edition_id]
-    key = _active_signing_key(edition_id, session)
-    transaction = session.get_transaction()  # begun by the query, if it was not already
-    if memo is None or memo[0] is not transaction:
-        memo = session.info[_MEMO] = (transaction, {})
-    memo[1][edition_id] = key
-    return key
-
-
-def _active_signing_key(edition_id: int, session) -> tuple[int, Ed25519PrivateKey]:
     active = session.execute(
         select(SigningKey.id, SigningKey.public_key)
         .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
@@ -89,7 +74,6 @@ def valid_public_keys(edition_id: int) -> dict[int, Ed25519PublicKey]:
 
 def retire_signing_key(key_id: int, now=None) -> None:
     """Stop trusting a key: its codes are refused from now on (reissue them first)."""
-    db.session().info.pop(_MEMO, None)
     key = db.session.get(SigningKey, key_id)
     if key is not None and key.retired_at is None:
         key.retired_at = now or utcnow()

@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
@@ -33,11 +34,11 @@ def group_short_code(short_code: str) -> str:
     return "-".join(short_code[i : i + 3] for i in range(0, len(short_code), 3))
 
 
-def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
-    """Give ``attendee`` its ticket (one per attendee or group)."""
-    # Create the edition's first key now, in this write transaction, so that GET requests
-    # showing the code (manage page, PDF) never have to write.
-    active_signing_key(edition_id)
+def new_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
+    """A ticket for ``attendee`` (one per attendee or group), added but not flushed: its id
+    comes with the caller's next flush. The edition's signing key must exist by then in the
+    same transaction (``active_signing_key``), so that GET requests showing the code (manage
+    page, PDF) never have to write."""
     ticket = Ticket(
         attendee=attendee,
         edition_id=edition_id,
@@ -48,6 +49,13 @@ def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
         issued_at=now,
     )
     db.session.add(ticket)
+    return ticket
+
+
+def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
+    """Give ``attendee`` its ticket, flushed (its id is set); create the edition's first key."""
+    active_signing_key(edition_id)
+    ticket = new_ticket(attendee, edition_id, now)
     db.session.flush()
     return ticket
 
@@ -84,11 +92,15 @@ def valid_days_mask(edition) -> int:
     return (1 << min(days, 8)) - 1
 
 
-def code_for(ticket: Ticket) -> str:
-    """Sign the ticket's current version into the code its QR carries."""
+def code_for(ticket: Ticket, key: tuple[int, Ed25519PrivateKey] | None = None) -> str:
+    """Sign the ticket's current version into the code its QR carries.
+
+    ``key``: the edition's ``active_signing_key``, when the caller has it already (one query
+    for all the codes it signs); asked for here otherwise.
+    """
     # The ticket's own session: the mail worker renders tickets outside db.session.
     session = object_session(ticket) or db.session
-    key_id, private_key = active_signing_key(ticket.edition_id, session)
+    key_id, private_key = key or active_signing_key(ticket.edition_id, session)
     edition = session.get(Edition, ticket.edition_id)
     claim = codes.TicketClaim(
         key_id=key_id,

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event as sa_event
 
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
@@ -60,6 +61,21 @@ def test_full_item_refused_when_the_waiting_list_is_declined(register, make_even
     with pytest.raises(ConflictError) as error:
         register([event.id], waitlist=False)
     assert error.value.code == "event_full"
+
+
+def test_a_refusal_after_a_confirmed_item_leaves_the_session_usable(register, make_event):
+    # The first item's bookings were written before the second item was refused; after the
+    # rollback their ids are free again (SQLite reuses them) and the next registration takes
+    # them without clashing with what the session saw.
+    free = make_event(capacity=5)
+    full = make_event(capacity=1, starts_at=free.ends_at + timedelta(hours=2))
+    register([full.id])
+    with pytest.raises(ConflictError):
+        register([free.id, full.id], waitlist=False, people=("Ana", "Bo"))
+    db.session.rollback()
+    registration = register([free.id], people=("Cy", "Di"))
+    assert statuses(registration) == [("confirmed", None), ("confirmed", None)]
+    assert db.session.get(type(free), free.id).seats_taken == 2
 
 
 def test_newcomers_queue_behind_people_already_waiting(register, make_event):
@@ -321,3 +337,63 @@ def test_manage_token_carries_256_bits_and_unknown_ones_are_refused(register, ma
     assert services.registration_by_token(registration.manage_token) is registration
     with pytest.raises(NotFoundError):
         services.registration_by_token("nope")
+
+
+def _statements_of(fn):
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = fn()
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", count)
+    return result, seen
+
+
+def _runs(statements):
+    """The statements, INSERTs by table only, each run of repeats counted once."""
+    shapes = [" ".join(s.split()[:3]) if s.startswith("INSERT") else s for s in statements]
+    return [s for i, s in enumerate(shapes) if i == 0 or s != shapes[i - 1]]
+
+
+def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
+    register, make_input, make_event, now
+):
+    from festival.tickets import codes
+    from festival.tickets.keys import valid_public_keys
+
+    event = make_event(capacity=10)
+    register([event.id])  # the edition's first key is created here
+
+    def write(people):
+        registration = services.register(make_input([event.id], people=people), now)
+        db.session.flush()  # the bookings too
+        return registration
+
+    _, alone = _statements_of(lambda: write(("Ana",)))
+    db.session.commit()
+    flushes = []
+
+    def flushed(*args):
+        flushes.append(1)
+
+    sa_event.listen(db.session, "after_flush", flushed)
+    try:
+        family, statements = _statements_of(lambda: write(("Ana", "Bo", "Cy")))
+    finally:
+        sa_event.remove(db.session, "after_flush", flushed)
+    # One unit of work for the people and their tickets, one for the email (before the seat
+    # UPDATE locks the event); the bookings are one INSERT: not a unit of work per person.
+    assert len(flushes) == 2
+    # The same statements whatever the head count: rows of one table go in one batch
+    # (PostgreSQL) or one after the other (SQLite), never in a unit of work each.
+    assert _runs(statements) == _runs(alone)
+    assert len([s for s in statements if "signing_key" in s]) == 1
+    keys = valid_public_keys(event.edition_id)
+    signed = [
+        codes.decode(family.ticket_codes[a.ticket.id], keys).ticket_id for a in family.attendees
+    ]
+    assert signed == [a.ticket.id for a in family.attendees] and len(set(signed)) == 3
