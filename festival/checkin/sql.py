@@ -36,40 +36,26 @@ def run(name: str, build, **params):
     return db.session.connection().execute(prepared(name, build), params)
 
 
-def _tally_upsert():
-    t = CheckpointTally.__table__
-    stmt = insert_for(t).values(
-        checkpoint_id=bindparam("checkpoint_id"),
-        day=bindparam("day"),
-        admitted=bindparam("admitted"),
-        inside=bindparam("inside"),
-        walk_ins=bindparam("walk_ins"),
-    )
+def _counter_upsert(model, keys: tuple[str, ...], counters: tuple[str, ...]):
+    """INSERT a row of counters, or add to the row already there: one statement, atomic on both
+    engines (a first scan of the day and a concurrent one never lose a count)."""
+    t = model.__table__
+    stmt = insert_for(t).values({name: bindparam(name) for name in keys + counters})
     return stmt.on_conflict_do_update(
-        index_elements=[t.c.checkpoint_id, t.c.day],
-        set_={
-            "admitted": t.c.admitted + stmt.excluded.admitted,
-            "inside": t.c.inside + stmt.excluded.inside,
-            "walk_ins": t.c.walk_ins + stmt.excluded.walk_ins,
-        },
+        index_elements=[t.c[name] for name in keys],
+        set_={name: t.c[name] + stmt.excluded[name] for name in counters},
+    )
+
+
+def _tally_upsert():
+    return _counter_upsert(
+        CheckpointTally, ("checkpoint_id", "day"), ("admitted", "inside", "walk_ins")
     )
 
 
 def _quarter_upsert():
-    t = QuarterTally.__table__
-    stmt = insert_for(t).values(
-        checkpoint_id=bindparam("checkpoint_id"),
-        day=bindparam("day"),
-        quarter=bindparam("quarter"),
-        admitted=bindparam("admitted"),
-        walk_ins=bindparam("walk_ins"),
-    )
-    return stmt.on_conflict_do_update(
-        index_elements=[t.c.checkpoint_id, t.c.day, t.c.quarter],
-        set_={
-            "admitted": t.c.admitted + stmt.excluded.admitted,
-            "walk_ins": t.c.walk_ins + stmt.excluded.walk_ins,
-        },
+    return _counter_upsert(
+        QuarterTally, ("checkpoint_id", "day", "quarter"), ("admitted", "walk_ins")
     )
 
 
