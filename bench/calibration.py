@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import drive_posts, free_port, percentiles_ms, start_server  # noqa: E402
+from bench.common import drive_posts, free_port, on_each_engine, percentiles_ms, start_server  # noqa: E402
 
 CLIENTS = 8
 WARM_UP = 40
@@ -95,15 +95,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
 
 
 def run(quick: bool) -> dict:
-    figures = bench_engine("sqlite", None, quick)
-    pg = os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
-        "FESTIVAL_TEST_DATABASE_URL"
-    )
-    if pg:
-        figures.update(bench_engine("postgresql", pg, quick))
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "calibration.json").write_text(json.dumps(figures, indent=1))
-    return figures
+    return on_each_engine(bench_engine, quick, "calibration")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_schema  # noqa: E402
+from bench.common import free_port, fresh_schema, start_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "checkin.json"
 CLOSED_LEVELS = (1, 8, 10, 50, 100)
@@ -240,40 +239,14 @@ def _start_gunicorn(
     # The production settings (access log, worker recycling, warm-up), 2 sync workers; the
     # log goes to a file, as a real deployment's does, rather than nowhere.
     log = (instance / "gunicorn.log").open("w")  # noqa: SIM115  (the server's, till it ends)
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
-            "-w",
-            "2",
-            "-k",
-            "sync",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            *(
-                ["--access-logfile", str(access_log), "--access-logformat", "%(U)s %(D)s"]
-                if access_log
-                else []
-            ),
-            "festival:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    access = ("--access-logfile", str(access_log), "--access-logformat", "%(U)s %(D)s")
+    return start_server(
+        env,
+        port,
+        app="festival:create_app()",
+        options=("--log-level", "warning", *(access if access_log else ())),
+        log=log,
     )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 def _pct(sorted_values: list, p: float) -> float:

@@ -2,6 +2,8 @@
 with production's settings, and concurrent HTTP clients that time each request."""
 
 import http.client
+import json
+import os
 import socket
 import statistics
 import subprocess
@@ -13,6 +15,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+
+
+def on_each_engine(bench_engine: Callable[[str, str | None, bool], dict], quick: bool, name: str):
+    """Run ``bench_engine(engine, database_url, quick)`` on SQLite (a temporary file), then on
+    PostgreSQL when ``FESTIVAL_BENCH_DATABASE_URL`` (or ``FESTIVAL_TEST_DATABASE_URL``) is set:
+    that database is WIPED. The figures also go to bench/results/<name>.json."""
+    figures = bench_engine("sqlite", None, quick)
+    pg = os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
+        "FESTIVAL_TEST_DATABASE_URL"
+    )
+    if pg:
+        figures.update(bench_engine("postgresql", pg, quick))
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / f"{name}.json").write_text(json.dumps(figures, indent=1))
+    return figures
 
 
 def free_port() -> int:
@@ -30,9 +47,19 @@ def fresh_schema(db) -> None:
 
 
 def start_server(
-    env: dict, port: int, app: str = "wsgi:app", config: Path = GUNICORN_CONF
+    env: dict,
+    port: int,
+    app: str = "wsgi:app",
+    config: Path = GUNICORN_CONF,
+    options: tuple[str, ...] = ("--access-logfile", "/dev/null"),
+    log=None,
 ) -> subprocess.Popen:
-    """gunicorn with ``config`` (production's), 2 sync workers on ``port``, listening."""
+    """gunicorn with ``config`` (production's), 2 sync workers on ``port``, listening.
+
+    ``options``: more gunicorn options (by default no access log: a request line per
+    registration is not what these benches measure); ``log``: a file for its output, else
+    its errors are kept to say why it did not start.
+    """
     command = [
         sys.executable,
         "-m",
@@ -43,12 +70,15 @@ def start_server(
         "2",
         "--bind",
         f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
+        *options,
         app,
     ]
     server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log or subprocess.DEVNULL,
+        stderr=log or subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -58,7 +88,8 @@ def start_server(
         except OSError:
             time.sleep(0.1)
     server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    why = server.stderr.read().decode()[-2000:] if log is None else f"see {log.name}"
+    raise RuntimeError(f"gunicorn did not start: {why}")
 
 
 def drive_posts(

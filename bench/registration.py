@@ -31,7 +31,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import drive_posts, free_port, fresh_schema, percentiles_ms, start_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    drive_posts,
+    free_port,
+    fresh_schema,
+    on_each_engine,
+    percentiles_ms,
+    start_server,
+)
 
 CLIENTS = 8
 WARM_UP = 40
@@ -322,15 +329,7 @@ def _settle_mail() -> None:
 
 
 def run(quick: bool) -> dict:
-    figures = bench_engine("sqlite", None, quick)
-    pg = os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
-        "FESTIVAL_TEST_DATABASE_URL"
-    )
-    if pg:
-        figures.update(bench_engine("postgresql", pg, quick))
-    (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "registration.json").write_text(json.dumps(figures, indent=1))
-    return figures
+    return on_each_engine(bench_engine, quick, "registration")
 
 
 def _print_profile() -> None:
