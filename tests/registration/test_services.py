@@ -10,6 +10,7 @@ from festival.extensions import db
 from festival.registration import services
 from festival.registration.models import Booking, BookingStatus
 from festival.tickets.models import Ticket
+from tests.sql_statements import recorded_statements
 
 
 def statuses(registration):
@@ -339,20 +340,6 @@ def test_manage_token_carries_256_bits_and_unknown_ones_are_refused(register, ma
         services.registration_by_token("nope")
 
 
-def _statements_of(fn):
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        result = fn()
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
-    return result, seen
-
-
 def _runs(statements):
     """The statements, INSERTs by table only, each run of repeats counted once."""
     shapes = [" ".join(s.split()[:3]) if s.startswith("INSERT") else s for s in statements]
@@ -373,7 +360,8 @@ def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
         db.session.flush()  # the bookings too
         return registration
 
-    _, alone = _statements_of(lambda: write(("Ana",)))
+    with recorded_statements() as alone:
+        write(("Ana",))
     db.session.commit()
     flushes = []
 
@@ -382,7 +370,8 @@ def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
 
     sa_event.listen(db.session, "after_flush", flushed)
     try:
-        family, statements = _statements_of(lambda: write(("Ana", "Bo", "Cy")))
+        with recorded_statements() as statements:
+            family = write(("Ana", "Bo", "Cy"))
     finally:
         sa_event.remove(db.session, "after_flush", flushed)
     # One unit of work for the people and their tickets, one for the email (before the seat

@@ -2,34 +2,22 @@
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from festival.extensions import db
 from festival.tickets import codes
 from festival.tickets.keys import active_signing_key, create_signing_key, valid_public_keys
 from festival.tickets.models import SigningKey
 from festival.tickets.services import code_for
-
-
-def _statements(fn):
-    seen = []
-
-    def count(*args):
-        seen.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        result = fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return result, seen
+from tests.sql_statements import recorded_statements
 
 
 def test_the_private_key_is_loaded_once_then_one_query_per_use(edition):
     edition_id = edition.id
     first_id, first = active_signing_key(edition_id)
     db.session.commit()
-    (again_id, again), statements = _statements(lambda: active_signing_key(edition_id))
+    with recorded_statements() as statements:
+        again_id, again = active_signing_key(edition_id)
     assert (again_id, again) == (first_id, first)
     (query,) = [s for s in statements if "signing_key" in s]
     assert "private_key" not in query
