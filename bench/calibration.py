@@ -25,7 +25,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import drive_posts, free_port, on_each_engine, percentiles_ms, start_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    drive_posts,
+    free_port,
+    on_each_engine,
+    percentiles_ms,
+    start_server,
+    stop_server,
+)
 
 CLIENTS = 8
 WARM_UP = 40
@@ -75,11 +82,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
             elapsed = time.perf_counter() - started
             load = os.getloadavg()[0]
         finally:
-            server.terminate()
-            server.wait(timeout=20)
-            log = server.stderr.read().decode()
-            if "Traceback" in log:
-                print(log[-3000:], file=sys.stderr)
+            stop_server(server)
     errors = sum(status != 200 or not json.loads(data)["taken"] for status, data in answers)
     p = percentiles_ms(latencies)
     return {

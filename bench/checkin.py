@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_schema, start_server  # noqa: E402
+from bench.common import free_port, fresh_schema, start_server, stop_server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "checkin.json"
 CLOSED_LEVELS = (1, 8, 10, 50, 100)
@@ -348,8 +348,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool, server_times:
                 access_log,
             )
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
     return figures
 
 

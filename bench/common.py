@@ -92,6 +92,15 @@ def start_server(
     raise RuntimeError(f"gunicorn did not start: {why}")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a server from ``start_server``; print its traceback if a worker raised one."""
+    server.terminate()
+    server.wait(timeout=20)
+    log = server.stderr.read().decode() if server.stderr else ""
+    if "Traceback" in log:
+        print(log[-3000:], file=sys.stderr)
+
+
 def drive_posts(
     port: int, path: str, bodies: Callable[[int], str], total: int, clients: int
 ) -> tuple[list[float], list[tuple[int, bytes]]]:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import checkin  # noqa: E402  (its open loop, gunicorn start and phase runner)
-from bench.common import free_port, fresh_schema  # noqa: E402
+from bench.common import free_port, fresh_schema, stop_server  # noqa: E402
 from bench.dashboard import populate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "dashboard_polling.json"
@@ -169,8 +169,7 @@ def bench_engine(database_url: str | None, quick: bool, doors: int) -> dict:
                         polls += poller.latencies
                         poll_errors += poller.errors
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_server(server)
     # bench/checkin.py's phase runner gives each phase's percentiles; a mode's figure is their
     # mean over the alternating phases.
     result = {}

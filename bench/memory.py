@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import free_port, start_server  # noqa: E402
+from bench.common import free_port, start_server, stop_server  # noqa: E402
 from bench.programme import bench_env, prepare  # noqa: E402
 
 GETS = ("/fr/programme", "/en/programme", "/ar/programme", "/api/v1/events", "/fr/inscription")
@@ -94,8 +94,7 @@ def run(quick: bool) -> dict:
             peaks = [_peak_kib(int(pid)) / 1024 for pid in workers]
             master = _peak_kib(server.pid) / 1024
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_server(server)
     return {
         "peak RSS per worker (max)": {
             "value": round(max(peaks), 1),

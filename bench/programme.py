@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import free_port, start_server  # noqa: E402
+from bench.common import free_port, start_server, stop_server  # noqa: E402
 
 ITEMS = 200
 ATTENDEES = 5000
@@ -174,8 +174,7 @@ def run(quick: bool) -> dict:
                 }
                 figures[f"GET {path} errors"] = {"value": errors, "unit": "requests", "budget": "0"}
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_server(server)
     figures["load average"] = {"value": round(os.getloadavg()[0], 2), "unit": "", "budget": None}
     return figures
 

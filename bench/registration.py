@@ -38,6 +38,7 @@ from bench.common import (  # noqa: E402
     on_each_engine,
     percentiles_ms,
     start_server,
+    stop_server,
 )
 
 CLIENTS = 8
@@ -181,11 +182,7 @@ def bench_engine(name: str, database_url: str | None, quick: bool) -> dict:
             load = os.getloadavg()[0]  # the machine is shared: say how busy it was
             mail_at_end = _mail_sent(env["FESTIVAL_DATABASE_URL"])
         finally:
-            server.terminate()
-            server.wait(timeout=20)
-            log = server.stderr.read().decode()
-            if "Traceback" in log:
-                print(log[-3000:], file=sys.stderr)
+            stop_server(server)
         if redis_url:
             from redis import Redis
 
