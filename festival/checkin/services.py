@@ -336,19 +336,18 @@ def _admission_insert():
 
 def _enter(request, ctx: _Context, scan_id: int, people: int):
     """Admit once per day: the unique (ticket, checkpoint, day) key decides between racers."""
+    quarter = quarter_of(ctx.at)
     admitted = run(
         "admission_insert",
         _admission_insert,
         **_admission_values(ctx),
         first_scan_id=scan_id,
         first_at=ctx.at,
-        first_quarter=quarter_of(ctx.at),
+        first_quarter=quarter,
         people=people,
     ).scalar()
     if admitted is not None:
-        add_to_tally(
-            ctx.checkpoint.id, ctx.day, admitted=people, inside=people, quarter=quarter_of(ctx.at)
-        )
+        add_to_tally(ctx.checkpoint.id, ctx.day, admitted=people, inside=people, quarter=quarter)
         return R.OK, "admitted", None
     first = _first_entry(ctx)
     # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.

@@ -110,7 +110,7 @@ class Event(db.Model):
     level: Mapped[str | None] = mapped_column(String(20))
     # None: open entry, nobody books. Otherwise the hard limit for bookings.
     capacity: Mapped[int | None]
-    # Seats held by confirmed bookings; only registration.services changes it, atomically.
+    # Seats held by confirmed bookings; only registration.seats changes it, atomically.
     seats_taken: Mapped[int] = mapped_column(default=0)
     # Seats asked for by its waiting list (a group counts its size); kept by
     # registration.seats in the transaction that moves a booking in or out of the list, so the
