@@ -11,7 +11,7 @@ shares neither the workers' GIL nor, past that many threads, one GIL of its own.
 beside the client's: when they differ much, the time is spent in the client or in the queue.
 
     python bench/checkin.py [--quick] [--server-times]    # SQLite; PostgreSQL too when
-    FESTIVAL_BENCH_PG_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_checkin python ...
+    FESTIVAL_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python ...
 
 Writes bench/results/checkin.json. Budget: open loop p99 <= 25 ms and no error on SQLite;
 closed loop >= 600 scans/s at 8 connections on SQLite, >= 250/s on PostgreSQL.
@@ -34,7 +34,13 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, fresh_schema, start_server, stop_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    free_port,
+    fresh_schema,
+    postgresql_url,
+    start_server,
+    stop_server,
+)
 
 RESULTS = ROOT / "bench" / "results" / "checkin.json"
 CLOSED_LEVELS = (1, 8, 10, 50, 100)
@@ -370,9 +376,9 @@ def _print_table(results: dict) -> None:
 
 
 def run(quick: bool = False, server_times: bool = False) -> dict:
-    """Measure on SQLite (and PostgreSQL when FESTIVAL_BENCH_PG_URL is set); print and save."""
+    """Measure on SQLite (and PostgreSQL: ``common.postgresql_url``); print and save."""
     engines = {"sqlite": None}
-    pg = os.environ.get("FESTIVAL_BENCH_PG_URL") or os.environ.get("FESTIVAL_BENCH_DATABASE_URL")
+    pg = postgresql_url()
     if pg:
         engines["postgresql"] = pg
     results = {name: bench_engine(name, url, quick, server_times) for name, url in engines.items()}

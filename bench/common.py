@@ -17,14 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 
 
-def on_each_engine(bench_engine: Callable[[str, str | None, bool], dict], quick: bool, name: str):
-    """Run ``bench_engine(engine, database_url, quick)`` on SQLite (a temporary file), then on
-    PostgreSQL when ``FESTIVAL_BENCH_DATABASE_URL`` (or ``FESTIVAL_TEST_DATABASE_URL``) is set:
-    that database is WIPED. The figures also go to bench/results/<name>.json."""
-    figures = bench_engine("sqlite", None, quick)
-    pg = os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
+def postgresql_url() -> str | None:
+    """The PostgreSQL database every bench may WIPE: ``FESTIVAL_BENCH_DATABASE_URL``, else
+    ``FESTIVAL_TEST_DATABASE_URL`` (the tests wipe it too); None: SQLite only."""
+    return os.environ.get("FESTIVAL_BENCH_DATABASE_URL") or os.environ.get(
         "FESTIVAL_TEST_DATABASE_URL"
     )
+
+
+def on_each_engine(bench_engine: Callable[[str, str | None, bool], dict], quick: bool, name: str):
+    """Run ``bench_engine(engine, database_url, quick)`` on SQLite (a temporary file), then on
+    PostgreSQL when ``postgresql_url()`` gives one: that database is WIPED. The figures also go
+    to bench/results/<name>.json."""
+    figures = bench_engine("sqlite", None, quick)
+    pg = postgresql_url()
     if pg:
         figures.update(bench_engine("postgresql", pg, quick))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

@@ -4,7 +4,7 @@ Rows are bulk-inserted straight into the tables (this measures reading, not regi
 Figures: p50/p99 of ``GET /organisateur/tableau-de-bord.json`` as an organiser polls it
 (served from the per-process cache most of the time) and of a cold computation (cache off),
 which is what one poll costs every DASHBOARD_CACHE_SECONDS.
-Set BENCH_PG_URL (an SQLAlchemy URL of a database the bench may wipe) for PostgreSQL too.
+PostgreSQL too when ``FESTIVAL_BENCH_DATABASE_URL`` is set (bench.common.postgresql_url).
 """
 
 import json
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import fresh_schema  # noqa: E402
+from bench.common import fresh_schema, postgresql_url  # noqa: E402
 
 FIRST_DAY = date(2031, 5, 17)
 START = datetime(2031, 5, 17, 7, 0, tzinfo=UTC)
@@ -284,8 +284,8 @@ def measure(database_url: str, tickets: int, scans: int, polls: int) -> dict:
 def run(quick: bool = False) -> dict:
     tickets, scans, polls = (5_000, 10_000, 50) if quick else (50_000, 100_000, 300)
     targets = {"sqlite": None}
-    if os.environ.get("BENCH_PG_URL"):
-        targets["postgresql"] = os.environ["BENCH_PG_URL"]
+    if postgresql_url():
+        targets["postgresql"] = postgresql_url()
     figures, raw = {}, {"tickets": tickets, "scans": scans}
     for engine, url in targets.items():
         with tempfile.TemporaryDirectory() as tmp:

@@ -9,7 +9,7 @@ of a shared machine's load over both modes. Printed: scanners' p50/p99 both ways
 (budget: polling raises p99 by at most 20 %), and the polls' own latencies.
 
     python bench/dashboard_polling.py [--quick]        # SQLite; PostgreSQL too when
-    FESTIVAL_BENCH_PG_URL=postgresql+psycopg://... python bench/dashboard_polling.py
+    FESTIVAL_BENCH_DATABASE_URL=postgresql+psycopg://... python bench/dashboard_polling.py
 
 Writes bench/results/dashboard_polling.json.
 """
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import checkin  # noqa: E402  (its open loop, gunicorn start and phase runner)
-from bench.common import free_port, fresh_schema, stop_server  # noqa: E402
+from bench.common import free_port, fresh_schema, postgresql_url, stop_server  # noqa: E402
 from bench.dashboard import populate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "dashboard_polling.json"
@@ -195,8 +195,8 @@ def bench_engine(database_url: str | None, quick: bool, doors: int) -> dict:
 
 def run(quick: bool = False, doors: int = DOORS) -> dict:
     engines = {"sqlite": None}
-    if os.environ.get("FESTIVAL_BENCH_PG_URL"):
-        engines["postgresql"] = os.environ["FESTIVAL_BENCH_PG_URL"]
+    if postgresql_url():
+        engines["postgresql"] = postgresql_url()
     results = {name: bench_engine(url, quick, doors) for name, url in engines.items()}
     load = os.getloadavg()
     print(f"{doors} doors scanning once a second; load average {load[0]:.2f} {load[1]:.2f}")

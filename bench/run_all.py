@@ -13,7 +13,8 @@ budget}}``.
     python bench/run_all.py [--quick] [--database-url postgresql+psycopg://…/bench]
 
 BENCH_QUICK=1 is the same as --quick. The PostgreSQL URL (or FESTIVAL_BENCH_DATABASE_URL) is
-handed to every benchmark under the variable each one reads; its database is wiped.
+handed to every benchmark as FESTIVAL_BENCH_DATABASE_URL (bench.common.postgresql_url); its
+database is wiped.
 """
 
 import argparse
@@ -38,8 +39,6 @@ MODULES = (
     "memory",
 )
 SCANNER_LEVELS = (1, 10, 50, 100)
-# The variables the benchmarks read for a PostgreSQL URL (they grew one each).
-DATABASE_URL_VARIABLES = ("FESTIVAL_BENCH_DATABASE_URL", "FESTIVAL_BENCH_PG_URL", "BENCH_PG_URL")
 MISSING = "MISSING"
 # One row of bench/checkin.py's table: engine, load, scans/s, p50 ms, p99 ms, errors, then
 # columns this table does not use (server-side times, client processes, load).
@@ -144,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = ["sqlite"]
     if args.database_url:
         engines.append("postgresql")
-        for name in DATABASE_URL_VARIABLES:
-            os.environ[name] = args.database_url
+        os.environ["FESTIVAL_BENCH_DATABASE_URL"] = args.database_url
     results: dict[str, dict] = {}
     failures = []
     benches = [("checkin", lambda: run_checkin(args.quick))] + [
