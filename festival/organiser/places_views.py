@@ -11,12 +11,12 @@ from festival.organiser.views import bp
 from festival.programme.models import Language, Venue
 
 
-def _save(form, save, make_input, obj, template):
-    """Handle a venue or language form (see form_flow.submit)."""
+def _save(form, save, make_input, obj):
+    """Handle a venue or language form (see form_flow.submit); both share one template."""
     done, status = form_flow.submit(
         form, lambda: save(make_input(form), obj), url_for("organiser.places")
     )
-    return done or (render_template(template, form=form, obj=obj), status)
+    return done or (render_template("organiser/place_form.html", form=form, obj=obj), status)
 
 
 @bp.get("/lieux-et-langues")
@@ -42,7 +42,6 @@ def edit_venue(venue_id):
         places_admin.save_venue,
         lambda f: places_admin.VenueInput(**{k: f[k].data for k in fields}),
         venue,
-        "organiser/venue_form.html",
     )
 
 
@@ -58,5 +57,4 @@ def edit_language(code):
         places_admin.save_language,
         lambda f: places_admin.LanguageInput(**{k: f[k].data or "" for k in fields}),
         language,
-        "organiser/language_form.html",
     )
