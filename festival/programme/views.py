@@ -20,11 +20,11 @@ from festival.programme.texts import KIND_LABELS, localized, localized_locale
 bp = localized_blueprint("programme", __name__)
 
 
-def registration_url(event_id: int) -> str:
-    """Where to book an item; the registration feature owns that page."""
+def registration_url(event_id: int | None = None) -> str:
+    """Where to book (an item, or any); the registration feature owns that page."""
     if "registration.form" in current_app.view_functions:
         return url_for("registration.form", event=event_id)
-    return f"/{g.lang}/inscription?event={event_id}"
+    return f"/{g.lang}/inscription" + (f"?event={event_id}" if event_id else "")
 
 
 @bp.app_context_processor

@@ -93,7 +93,21 @@ def test_home_shows_what_when_where_and_what_is_next(client, programme, monkeypa
 
 def test_home_after_the_festival(client, programme, monkeypatch):
     monkeypatch.setattr(views, "utcnow", lambda: datetime(2031, 6, 1, tzinfo=UTC))
-    assert "Le festival est terminé" in page(client, "/fr/")
+    html = page(client, "/fr/")
+    assert "Le festival est terminé" in html
+    assert "Réserver des places" not in html
+
+
+def test_home_leads_to_the_registration_form_while_registration_is_open(
+    client, programme, monkeypatch
+):
+    monkeypatch.setattr(views, "utcnow", lambda: datetime(2031, 5, 17, 6, 0, tzinfo=UTC))
+    link = '<a class="button" href="/fr/inscription">Réserver des places</a>'
+    assert link in page(client, "/fr/")
+    assert ">احجز مقاعد</a>" in page(client, "/ar/")
+    programme.edition.is_registration_open = False
+    db.session.commit()
+    assert "Réserver des places" not in page(client, "/fr/")
 
 
 def test_home_without_any_edition(client):
