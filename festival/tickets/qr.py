@@ -13,7 +13,9 @@ module in Python. ``_QRCode`` scores the eight masks on flat byte grids (``_Scor
 what qrcode lays out for scoring, built once per version; a mask is one integer XOR and one
 C-level gather), on rows and columns as strings and integers (``_penalty``, the same rules and
 points as ``qrcode.util.lost_point``), and lays out only the chosen mask in qrcode's grid: the
-same matrix, bit for bit (tests/tickets/test_codes.py compares them), in a fifth of the time.
+same matrix, bit for bit (tests/tickets/test_codes.py compares them). The data is written in
+one go (``_Data``) and its error correction computed from tables (``_codewords``), where qrcode
+puts it bit by bit and divides polynomial objects. A new QR: 41.7 M -> 11.7 M instructions.
 """
 
 import base64
@@ -332,7 +334,9 @@ def _strokes_path(matrix: list[list[bool]]) -> str:
     draws, made a ticket page ~50 ms slower). Each uncovered dark module, in reading order,
     gets the longer of its horizontal and vertical dark runs (two commands: a move and a
     line): 297 strokes where horizontal runs alone took 362 on a ticket code. Strokes may
-    overlap, black on black; none touches a light module.
+    overlap, black on black; none touches a light module. (One dashed line per row would be
+    far fewer commands, but pdfium, the PDF viewer of Chrome and Android, draws a dash array
+    of more than 32 values wrong: the QR did not read back.)
     """
     size = len(matrix)
     covered = [[False] * size for _ in range(size)]
