@@ -50,6 +50,29 @@ def test_an_arabic_page_right_to_left(make_ticket, read_qr, pdf_text):
     assert read_qr(data) == [[code_for(ticket)]]
 
 
+def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket):
+    """Such a name gets its direction on its own line, not on a <bdi>: aligned all the same."""
+    import pypdfium2
+
+    def name_span(data: bytes, name: str) -> tuple[float, float, float]:
+        document = pypdfium2.PdfDocument(data)
+        page = document[0]
+        text = page.get_textpage()
+        start = text.get_text_range().index(name)
+        boxes = [text.get_charbox(start + i) for i in range(len(name))]
+        width = page.get_width()
+        text.close()
+        page.close()
+        document.close()
+        return min(b[0] for b in boxes), max(b[2] for b in boxes), width
+
+    left, right, width = name_span(render_tickets_pdf([make_ticket("Zofia Nowak")], "ar"), "Zofia")
+    assert left > width / 2  # on the right of an Arabic page
+    arabic = "فاطمة الزهراء"
+    left, right, width = name_span(render_tickets_pdf([make_ticket(arabic)], "fr"), "فاطمة")
+    assert right < width / 2  # on the left of a French page
+
+
 def test_a_group_page_shows_its_head_count_and_waitlisted_items(
     make_ticket, make_event, edition, venue, pdf_text
 ):
