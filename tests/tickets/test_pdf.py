@@ -124,6 +124,28 @@ def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
     assert len(pdf_text(render_tickets_pdf([ticket], "ar"))) == 1
 
 
+def test_ticket_pages_are_parsed_as_xml_not_as_html5(
+    make_ticket, make_event, edition, venue, monkeypatch, pdf_text
+):
+    """The template writes well-formed XML for the fast parser (expat); HTML5 would be slow."""
+    from festival.tickets import renderer
+
+    def no_html5_parsing(*args, **kwargs):
+        raise AssertionError("the ticket markup is not well-formed XML")
+
+    monkeypatch.setattr(renderer.tinyhtml5, "parse", no_html5_parsing)
+    course = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
+    ticket = make_ticket(name="CM2 Jean Macé", group_size=24, events=[course], waitlisted=[course])
+    for locale in ("fr", "ar"):
+        assert "Jean Macé" in pdf_text(render_tickets_pdf([ticket], locale))[0]
+
+
+def test_a_value_expat_refuses_still_renders(make_ticket, pdf_text):
+    """A control character is no XML: the page is then parsed as HTML5."""
+    text = pdf_text(render_tickets_pdf([make_ticket(name="Zofia\x0bNowak")], "fr"))[0]
+    assert "Zofia" in text and "Nowak" in text
+
+
 def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_rules():
     """A WeasyPrint upgrade that renames these rules shows here, not as a slow page."""
     from festival.tickets.renderer import lean_user_agent_css
