@@ -146,11 +146,16 @@ def test_a_value_expat_refuses_still_renders(make_ticket, pdf_text):
     assert "Zofia" in text and "Nowak" in text
 
 
-def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_rules():
+def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_and_page_area_rules():
     """A WeasyPrint upgrade that renames these rules shows here, not as a slow page."""
+    import re
+
     from festival.tickets.renderer import lean_user_agent_css
 
     text, removed = lean_user_agent_css()
-    assert removed == 6
+    assert removed == 6 + 18  # pseudo-elements; 16 margin boxes, @footnote and @note-area
     assert "::marker" not in text and "::footnote-call" not in text
-    assert "html { color-scheme: light }" in text and "@page" in text  # the rest is kept
+    assert "@top-left" not in text and "@bottom-right-corner" not in text
+    assert "@footnote" not in text and "@note-area" not in text
+    assert re.search(r"@page \{\s*margin: 75px;\s*\}", text)  # the page rule itself is kept
+    assert "html { color-scheme: light }" in text  # the rest is kept
