@@ -73,6 +73,28 @@ def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket)
     assert right < width / 2  # on the left of a French page
 
 
+def test_a_latin_venue_and_room_keep_the_arabic_pages_order(
+    make_ticket, make_event, edition, venue
+):
+    """Each is isolated: the venue, first, on the right; without isolation the two Latin values
+    and the dot between them would make one left-to-right run, the venue on the left."""
+    import pypdfium2
+
+    event = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
+    data = render_tickets_pdf([make_ticket("فاطمة", locale="ar", events=[event])], "ar")
+    document = pypdfium2.PdfDocument(data)
+    page = document[0]
+    text = page.get_textpage()
+    content = text.get_text_range()
+    room = text.get_charbox(content.index("Salle 2"))
+    place = text.get_charbox(content.index("L'Escapade"))  # the booking's line comes first
+    text.close()
+    page.close()
+    document.close()
+    assert abs(room[1] - place[1]) < 2  # one line
+    assert room[0] < place[0]
+
+
 def test_a_group_page_shows_its_head_count_and_waitlisted_items(
     make_ticket, make_event, edition, venue, pdf_text
 ):
