@@ -84,7 +84,7 @@ def parse_html(html: str) -> ElementTree.Element:
     if html.startswith(_DOCTYPE) and html.count("<!") == 1:
         try:
             return ElementTree.fromstring(html)  # noqa: S314  (no DTD, see above)
-        except ElementTree.ParseError:
+        except (ElementTree.ParseError, ValueError):  # ValueError: a lone surrogate
             pass
     return tinyhtml5.parse(html, namespace_html_elements=False)
 
