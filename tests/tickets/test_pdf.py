@@ -50,6 +50,51 @@ def test_an_arabic_page_right_to_left(make_ticket, read_qr, pdf_text):
     assert read_qr(data) == [[code_for(ticket)]]
 
 
+def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket):
+    """Such a name gets its direction on its own line, not on a <bdi>: aligned all the same."""
+    import pypdfium2
+
+    def name_span(data: bytes, name: str) -> tuple[float, float, float]:
+        document = pypdfium2.PdfDocument(data)
+        page = document[0]
+        text = page.get_textpage()
+        start = text.get_text_range().index(name)
+        boxes = [text.get_charbox(start + i) for i in range(len(name))]
+        width = page.get_width()
+        text.close()
+        page.close()
+        document.close()
+        return min(b[0] for b in boxes), max(b[2] for b in boxes), width
+
+    left, right, width = name_span(render_tickets_pdf([make_ticket("Zofia Nowak")], "ar"), "Zofia")
+    assert left > width / 2  # on the right of an Arabic page
+    arabic = "فاطمة الزهراء"
+    left, right, width = name_span(render_tickets_pdf([make_ticket(arabic)], "fr"), "فاطمة")
+    assert right < width / 2  # on the left of a French page
+
+
+def test_a_latin_venue_and_room_keep_the_arabic_pages_order(
+    make_ticket, make_event, edition, venue
+):
+    """Each is isolated: the venue, first, on the right; without isolation the two Latin values
+    and the dot between them would make one left-to-right run, the venue on the left."""
+    import pypdfium2
+
+    event = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
+    data = render_tickets_pdf([make_ticket("فاطمة", locale="ar", events=[event])], "ar")
+    document = pypdfium2.PdfDocument(data)
+    page = document[0]
+    text = page.get_textpage()
+    content = text.get_text_range()
+    room = text.get_charbox(content.index("Salle 2"))
+    place = text.get_charbox(content.index("L'Escapade"))  # the booking's line comes first
+    text.close()
+    page.close()
+    document.close()
+    assert abs(room[1] - place[1]) < 2  # one line
+    assert room[0] < place[0]
+
+
 def test_a_group_page_shows_its_head_count_and_waitlisted_items(
     make_ticket, make_event, edition, venue, pdf_text
 ):
@@ -101,11 +146,38 @@ def test_a_ticket_with_three_bookings_fits_one_page_in_arabic(
     assert len(pdf_text(render_tickets_pdf([ticket], "ar"))) == 1
 
 
-def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_rules():
+def test_ticket_pages_are_parsed_as_xml_not_as_html5(
+    make_ticket, make_event, edition, venue, monkeypatch, pdf_text
+):
+    """The template writes well-formed XML for the fast parser (expat); HTML5 would be slow."""
+    from festival.tickets import renderer
+
+    def no_html5_parsing(*args, **kwargs):
+        raise AssertionError("the ticket markup is not well-formed XML")
+
+    monkeypatch.setattr(renderer.tinyhtml5, "parse", no_html5_parsing)
+    course = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
+    ticket = make_ticket(name="CM2 Jean Macé", group_size=24, events=[course], waitlisted=[course])
+    for locale in ("fr", "ar"):
+        assert "Jean Macé" in pdf_text(render_tickets_pdf([ticket], locale))[0]
+
+
+def test_a_value_expat_refuses_still_renders(make_ticket, pdf_text):
+    """A control character is no XML: the page is then parsed as HTML5."""
+    text = pdf_text(render_tickets_pdf([make_ticket(name="Zofia\x0bNowak")], "fr"))[0]
+    assert "Zofia" in text and "Nowak" in text
+
+
+def test_the_lean_user_agent_sheet_drops_only_the_unused_pseudo_element_and_page_area_rules():
     """A WeasyPrint upgrade that renames these rules shows here, not as a slow page."""
+    import re
+
     from festival.tickets.renderer import lean_user_agent_css
 
     text, removed = lean_user_agent_css()
-    assert removed == 6
+    assert removed == 6 + 18  # pseudo-elements; 16 margin boxes, @footnote and @note-area
     assert "::marker" not in text and "::footnote-call" not in text
-    assert "html { color-scheme: light }" in text and "@page" in text  # the rest is kept
+    assert "@top-left" not in text and "@bottom-right-corner" not in text
+    assert "@footnote" not in text and "@note-area" not in text
+    assert re.search(r"@page \{\s*margin: 75px;\s*\}", text)  # the page rule itself is kept
+    assert "html { color-scheme: light }" in text  # the rest is kept

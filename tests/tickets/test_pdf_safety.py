@@ -118,6 +118,29 @@ def test_the_fetcher_refuses_files_and_network_even_in_raw_html(render, listener
     assert not received_connection(listener)
 
 
+def test_the_fetcher_refuses_files_and_network_in_markup_parsed_as_xml(
+    listener, secret_file, monkeypatch
+):
+    """Well-formed markup with the template's doctype takes the fast parser: the same refusals."""
+    from festival.tickets import renderer
+
+    monkeypatch.setattr(renderer.tinyhtml5, "parse", None)  # the XML path, or a TypeError
+    port = listener.getsockname()[1]
+    html = (
+        "<!DOCTYPE html><html><head>"
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/style.css"/>'
+        f'<link rel="attachment" href="file://{secret_file}"/>'
+        f'<style>body {{ background: url("file://{secret_file}"); }}</style>'
+        "</head><body>"
+        f'<img src="file://{secret_file}"/><img src="http://127.0.0.1:{port}/x"/>'
+        f'<a rel="attachment" href="file://{secret_file}">x</a>'
+        "</body></html>"
+    )
+    data = get_renderer().render(html)
+    assert_nothing_leaked(data, secret_file)
+    assert not received_connection(listener)
+
+
 def test_control_weasyprint_s_default_fetcher_would_leak_the_file(secret_file):
     """The check above can fail: without our fetcher the file lands in the PDF."""
     from weasyprint import HTML
