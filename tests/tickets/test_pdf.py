@@ -95,6 +95,24 @@ def test_a_latin_venue_and_room_keep_the_arabic_pages_order(
     assert room[0] < place[0]
 
 
+def test_a_french_note_on_an_arabic_page_ends_with_its_full_stop(make_ticket, venue):
+    """The venue's note has no Arabic text yet, so it is printed in French: isolated, its full
+    stop stays after "accueil" instead of jumping to the other end of the run."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(render_tickets_pdf([make_ticket("فاطمة", locale="ar")], "ar"))
+    page = document[0]
+    text = page.get_textpage()
+    chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    text.close()
+    page.close()
+    document.close()
+    content = "".join(char for char, _ in chars)
+    last_letter = chars[content.index("accueil") + len("accueil") - 1][1]
+    same_line = [box for char, box in chars if char == "." and abs(box[1] - last_letter[1]) < 2]
+    assert any(0 <= box[0] - last_letter[2] < 4 for box in same_line)
+
+
 def test_a_group_page_shows_its_head_count_and_waitlisted_items(
     make_ticket, make_event, edition, venue, pdf_text
 ):
