@@ -22,17 +22,9 @@ MAX_BATCH = 500
 
 # The door endpoints take a Bearer token of a known volunteer and carry no route limit, yet
 # Flask-Limiter's per-request bookkeeping (resolving limits, headers) cost 10-15 % of a scan's
-# throughput (bench/checkin.py x8 on SQLite, quiet machine: 575-651 -> 667-727/s). They are
-# exempt from it; the one guessable input, a typed short code, keeps its own per-volunteer
-# limit below.
-DOOR_ENDPOINTS = frozenset({"api.checkin", "api.checkin_batch"})
-
-
-@limiter.request_filter
-def _is_door_scan() -> bool:
-    # A request filter, not ``@limiter.exempt``: an exempt route still had its limits resolved
-    # on every request (~280 Python calls, a tenth of a scan); a filter stops before that.
-    return request.endpoint in DOOR_ENDPOINTS
+# throughput (bench/checkin.py x8 on SQLite, quiet machine: 575-651 -> 667-727/s). It skips
+# them; the one guessable input, a typed short code, keeps its own per-volunteer limit below.
+limiter.skipped.update({"api.checkin", "api.checkin_batch"})
 
 
 def _short_code_allowed(data, user) -> bool:
