@@ -10,7 +10,10 @@ shares neither the workers' GIL nor, past that many threads, one GIL of its own.
 ``--server-times`` also has gunicorn log each request's duration and prints the server's p50/p99
 beside the client's: when they differ much, the time is spent in the client or in the queue.
 
-    python bench/checkin.py [--quick] [--server-times]    # SQLite; PostgreSQL too when
+``--profile`` measures one scan in process instead (see ``profile_scans``): Python calls, SQL
+statements, CPU and write-transaction time per request, figures a busy machine does not move.
+
+    python bench/checkin.py [--quick] [--server-times] [--profile]   # SQLite; PostgreSQL too when
     FESTIVAL_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python ...
 
 Writes bench/results/checkin.json. Budget: open loop p99 <= 25 ms and no error on SQLite;
@@ -413,8 +416,116 @@ def _figures(results: dict) -> dict:
     return figures
 
 
+# ---------------------------------------------------------------- in-process profile
+PROFILE_SCANS = 200
+
+
+def profile_scans(name: str, database_url: str | None) -> dict:
+    """Per request, for a first entry, a repeat of an admitted ticket and a replayed nonce.
+
+    The app is called as gunicorn calls it (WSGI, no test client around it), caches warm.
+    ``Python calls``: what cProfile saw in one request, the same on any machine under any
+    load. ``SQL statements``: what the engine sent (BEGIN included, COMMIT is not a
+    statement). ``CPU ms``: median process time of a request. ``transaction ms``: median time
+    from the transaction's BEGIN to its COMMIT, on SQLite the time the write lock is held.
+    """
+    import cProfile
+    import pstats
+    import statistics
+
+    from sqlalchemy import event as sa_event
+    from werkzeug.test import EnvironBuilder
+
+    from festival import create_app
+    from festival.extensions import db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp)
+        url = database_url or f"sqlite:///{instance / 'profile.sqlite3'}"
+        seeded = _seed(url, instance, PROFILE_SCANS + 20)
+        codes = json.loads(Path(seeded["codes"]).read_text())
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": tmp})
+        statements, began = [0], [0.0]
+        transactions: list[float] = []
+        with app.app_context():
+            engine = db.engine
+        sa_event.listen(engine, "before_cursor_execute", lambda *a: _add_one(statements))
+        sa_event.listen(engine, "begin", lambda c: began.__setitem__(0, time.perf_counter()))
+        sa_event.listen(
+            engine, "commit", lambda c: transactions.append(time.perf_counter() - began[0])
+        )
+        headers = {"Authorization": f"Bearer {seeded['token']}", "Content-Type": "application/json"}
+        device = {"id": "profile-device-0001", "name": "Profil"}
+
+        def scan(code, nonce=None):
+            body = json.dumps(
+                {
+                    "code": code,
+                    "checkpoint_id": seeded["checkpoint_id"],
+                    "nonce": nonce or uuid.uuid4().hex,
+                    "device": device,
+                }
+            )
+            environ = EnvironBuilder(
+                path="/api/v1/checkins", method="POST", data=body, headers=headers
+            ).get_environ()
+            status = []
+            answer = b"".join(app(environ, lambda s, h, *a: status.append(s)))
+            assert status[0].startswith("200"), answer[:300]
+            return json.loads(answer)["result"]
+
+        admitted = codes[-1]
+        scan(admitted, nonce="profile-replayed-0001")
+        for code in codes[-10:-1]:  # warm: token, device, checkpoint and key caches
+            scan(code)
+        kinds = {
+            "first entry": ("ok", lambda i: scan(codes[i])),
+            "repeat": ("already_checked_in", lambda i: scan(admitted)),
+            "replayed nonce": ("ok", lambda i: scan(admitted, "profile-replayed-0001")),
+        }
+        figures = {}
+        for k, (kind, (expected, send)) in enumerate(kinds.items()):
+            cpu, profiler = [], cProfile.Profile()
+            statements[0] = 0
+            transactions.clear()
+            for i in range(k * PROFILE_SCANS, (k + 1) * PROFILE_SCANS):
+                started = time.process_time()
+                assert send(i) == expected
+                cpu.append(time.process_time() - started)
+            counted = statements[0]
+            profiler.enable()
+            result = send((k + 1) * PROFILE_SCANS)  # a fresh ticket for a first entry
+            profiler.disable()
+            assert result == expected
+            figures[f"{name} {kind}"] = {
+                "Python calls": pstats.Stats(profiler).total_calls,
+                "SQL statements": round(counted / PROFILE_SCANS, 1),
+                "CPU ms": round(statistics.median(cpu) * 1000, 3),
+                "transaction ms": round(statistics.median(transactions) * 1000, 3),
+            }
+        engine.dispose()
+    return figures
+
+
+def _add_one(counter: list[int]) -> None:
+    counter[0] += 1
+
+
+def _print_profile() -> None:
+    engines = {"sqlite": None}
+    pg = postgresql_url()
+    if pg:
+        engines["postgresql"] = pg
+    print(f"load {os.getloadavg()[0]:.1f}")
+    for name, url in engines.items():
+        for kind, figures in profile_scans(name, url).items():
+            print(f"{kind:<28}" + ", ".join(f"{k} {v}" for k, v in figures.items()))
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--client":
         _client_main(json.loads(sys.argv[2]))
+    elif "--profile" in sys.argv:
+        _print_profile()
     else:
         run(quick="--quick" in sys.argv, server_times="--server-times" in sys.argv)

@@ -26,12 +26,12 @@ def _database_path(connection) -> str | None:
 
 def acquire(connection) -> None:
     """Take the gate before BEGIN IMMEDIATE (released on commit, rollback or pool return)."""
-    path = _database_path(connection)
-    if path is None:
-        return
     info = connection.connection.info
     fd = info.get(_KEY)
     if fd is None:
+        path = _database_path(connection)
+        if path is None:
+            return
         fd = os.open(path + "-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         info[_KEY] = fd
     deadline = time.monotonic() + WAIT_SECONDS

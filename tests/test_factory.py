@@ -41,3 +41,29 @@ def test_sqlite_connections_use_wal_and_busy_timeout(app):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_hooks_and_views_are_inspected_once(tmp_path, monkeypatch):
+    import flask.app
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    inspected = []
+    real = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda f: inspected.append(f) or real(f))
+
+    def hook():
+        return None
+
+    assert app.ensure_sync(hook) is hook and app.ensure_sync(hook) is hook
+    assert inspected == [hook]
+
+
+def test_coroutine_views_are_still_wrapped(tmp_path, monkeypatch):
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    monkeypatch.setattr(app, "async_to_sync", lambda func: ("wrapped", func))
+
+    async def view():
+        return "hello"
+
+    assert app.ensure_sync(view) == ("wrapped", view)
+    assert app.ensure_sync(view) == ("wrapped", view)  # every time: never remembered as sync

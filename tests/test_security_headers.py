@@ -149,3 +149,34 @@ def test_a_refused_host_still_gets_nosniff(client):
     response = client.get("/fr/", headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_request_without_a_cookie_never_builds_the_session_signer(app, client, monkeypatch):
+    def signer(app):
+        raise AssertionError("the session signer was built for a cookie-less request")
+
+    monkeypatch.setattr(app.session_interface, "get_signing_serializer", signer)
+    response = client.get("/api/v1/events", headers={"Host": "festival.test"})
+    assert response.status_code == 200
+
+
+def test_a_session_cookie_is_still_read(app):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["seen"] = "yes"
+    with client:
+        client.get("/healthz")
+        from flask import session
+
+        assert session["seen"] == "yes"
+
+
+def test_a_header_the_view_set_is_kept_whatever_its_case():
+    from werkzeug.datastructures import Headers
+
+    from festival.security import _add_missing
+
+    headers = Headers([("referrer-policy", "no-referrer")])
+    _add_missing(headers, [("Referrer-Policy", "same-origin"), ("X-Content-Type-Options", "x")])
+    assert headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert headers["X-Content-Type-Options"] == "x"

@@ -34,3 +34,26 @@ def test_a_second_writer_waits_for_the_first_and_then_goes(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 2
     engine.dispose()
+
+
+def test_a_write_lock_taken_outside_the_gate_gives_the_engines_error(tmp_path):
+    # The 503 "retry" answer (festival/health.py) catches SQLAlchemy's OperationalError: BEGIN
+    # IMMEDIATE, sent straight to the driver, must still fail as one.
+    import sqlite3
+
+    import pytest
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    path = tmp_path / "locked.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", lambda dbapi, record: dbapi.execute("PRAGMA busy_timeout=50"))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"), engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+    finally:
+        other.rollback()
+        other.close()
+        engine.dispose()

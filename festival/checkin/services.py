@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from festival.checkin import cache
 from festival.checkin.models import Admission, CheckpointKind, Device, Scan, quarter_of
 from festival.checkin.models import ScanResult as R
-from festival.checkin.sql import add_to_tally, insert_for, run
+from festival.checkin.sql import Statements, add_to_tally, counting_admission, insert_for
 from festival.extensions import db
 from festival.programme.models import Event
 from festival.registration.models import Attendee, Booking, BookingStatus
@@ -49,21 +49,33 @@ class ScanOutcome:
     replayed: bool = False
     extra: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        body = {"result": self.result, "scan_id": self.scan_id}
+    def answer(self) -> dict:
+        """The answer without its scan id: what the scan row keeps to replay."""
+        body = {"result": self.result}
         for key in ("attendee", "bookings", "first_entry"):
             if getattr(self, key) is not None:
                 body[key] = getattr(self, key)
         return body | self.extra
 
+    def to_dict(self) -> dict:
+        return self.answer() | {"scan_id": self.scan_id}
+
 
 @dataclass
 class _Context:
-    checkpoint: cache.CheckpointInfo
-    edition: cache.EditionInfo
+    sql: Statements
     at: datetime
-    day: date
+    checkpoint: cache.CheckpointInfo | None  # None: an unknown checkpoint
+    edition: cache.EditionInfo | None = None
+    day: date | None = None
     ticket: object | None = None  # a row: id, edition_id, version, status, name, group_size…
+    bookings: list = field(default_factory=list)  # rows: booking_status, event_id, title…
+
+
+# What a scan that passed every check still has to write, decided by the database.
+ENTER, EXIT = "enter", "exit"
+# The answer such a scan is logged with before its write; the write corrects it if it must.
+_EXPECTED_EFFECT = {ENTER: "admitted", EXIT: "exited"}
 
 
 def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
@@ -74,21 +86,30 @@ def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
     at = _scan_time(request, now)
     checkpoint = cache.checkpoint_info(request.checkpoint_id)
     edition = cache.edition_info(checkpoint.edition_id) if checkpoint else None
-    # The signature check is pure CPU: done before the first write, it is not done while
+    # The signature check is pure CPU: done before the first statement, it is not done while
     # holding SQLite's write lock (or PostgreSQL's row locks), which every other scan waits on.
     claim = _read_code(request, edition) if edition else None
-    scan_id = _claim_nonce(request, checkpoint, at, now)
+    ctx = _Context(Statements(), at, checkpoint)
+    outcome, write = ScanOutcome(R.UNKNOWN_CHECKPOINT), None
+    if checkpoint is not None:
+        ctx.edition, ctx.day = edition, at.astimezone(edition.tz).date()
+        outcome, write = _decide(request, ctx, claim)
+    # One INSERT logs the scan with its answer and claims the nonce. A scan still to be
+    # admitted (or let out) is logged as done: that is the common case, and only when the
+    # database says otherwise (already in, back in, not inside) is the row corrected.
+    expected_effect = _EXPECTED_EFFECT.get(write)
+    scan_id = _log_scan(ctx, request, now, outcome, expected_effect)
     if scan_id is None:
-        stored = db.session.execute(
-            select(SCAN.c.response_json).where(SCAN.c.nonce == request.nonce)
-        ).scalar()
-        return ScanOutcome(**json.loads(stored), replayed=True)
-    if checkpoint is None:
-        return _finish(scan_id, ScanOutcome(R.UNKNOWN_CHECKPOINT), None, None)
-    day = at.astimezone(edition.tz).date()
-    ctx = _Context(checkpoint, edition, at, day)
-    outcome, effect = _decide(request, ctx, claim, scan_id)
-    return _finish(scan_id, outcome, ctx.ticket, effect)
+        return _replay(ctx.sql, request.nonce)
+    outcome.scan_id = scan_id
+    if write is not None:
+        if write == ENTER:
+            outcome.result, effect, outcome.first_entry = _enter(request, ctx, scan_id)
+        else:
+            effect = _exit(ctx)
+        if effect != expected_effect:
+            _correct_log(ctx.sql, scan_id, outcome, effect)
+    return outcome
 
 
 def _read_code(request: ScanRequest, edition: cache.EditionInfo):
@@ -120,6 +141,8 @@ _SCAN_COLUMNS = (
     "user_id",
     "direction",
     "result",
+    "ticket_id",
+    "effect",
     "scanned_at",
     "recorded_at",
     "is_offline",
@@ -136,22 +159,35 @@ def _scan_insert():
     )
 
 
-def _claim_nonce(request, checkpoint, at, now) -> int | None:
+def _log_scan(ctx: _Context, request: ScanRequest, now, outcome, effect) -> int | None:
     """Insert the scan's log row; None when the nonce was seen before (a retry or a re-upload)."""
-    return run(
+    return ctx.sql.run(
         "scan_insert",
         _scan_insert,
         nonce=request.nonce,
-        checkpoint_id=checkpoint.id if checkpoint else None,
+        checkpoint_id=ctx.checkpoint.id if ctx.checkpoint else None,
         device_id=request.device_id,
         user_id=request.user_id,
         direction=request.direction,
-        result="pending",
-        scanned_at=at,
+        result=outcome.result,
+        ticket_id=ctx.ticket.id if ctx.ticket else None,
+        effect=effect,
+        scanned_at=ctx.at,
         recorded_at=now,
         is_offline=request.offline,
-        response_json="{}",
+        response_json=json.dumps(outcome.answer()),
     ).scalar()
+
+
+def _replay(sql: Statements, nonce: str) -> ScanOutcome:
+    """Give the answer first given for ``nonce``, with its scan id; write nothing."""
+    scan_id, stored = sql.run(
+        "scan_by_nonce",
+        lambda: select(SCAN.c.id, SCAN.c.response_json).where(SCAN.c.nonce == bindparam("nonce")),
+        nonce=nonce,
+    ).one()
+    # Rows logged before the scan id was left out of the stored answer carry it: same value.
+    return ScanOutcome(**(json.loads(stored) | {"scan_id": scan_id}), replayed=True)
 
 
 def _scan_update():
@@ -160,30 +196,26 @@ def _scan_update():
         .where(SCAN.c.id == bindparam("scan_id"))
         .values(
             result=bindparam("result"),
-            ticket_id=bindparam("ticket_id"),
             effect=bindparam("effect"),
             response_json=bindparam("response_json"),
         )
     )
 
 
-def _finish(scan_id, outcome: ScanOutcome, ticket, effect) -> ScanOutcome:
-    outcome.scan_id = scan_id
-    run(
+def _correct_log(sql: Statements, scan_id: int, outcome: ScanOutcome, effect) -> None:
+    """Log the answer the database decided, when it is not the one the scan was logged with."""
+    sql.run(
         "scan_update",
         _scan_update,
         scan_id=scan_id,
         result=outcome.result,
-        ticket_id=ticket.id if ticket else None,
         effect=effect,
-        response_json=json.dumps(outcome.to_dict()),
+        response_json=json.dumps(outcome.answer()),
     )
-    return outcome
 
 
-def _decide(
-    request: ScanRequest, ctx: _Context, claim, scan_id: int
-) -> tuple[ScanOutcome, str | None]:
+def _decide(request: ScanRequest, ctx: _Context, claim) -> tuple[ScanOutcome, str | None]:
+    """Give the answer the rules give before any write, and the write still to do (or None)."""
     refusal = _find_ticket(request, ctx, claim)
     if refusal:
         return ScanOutcome(refusal), None
@@ -191,21 +223,18 @@ def _decide(
     person = {"name": attendee.name, "group_size": attendee.group_size}
     if attendee.cancelled_at is not None:
         return ScanOutcome(R.CANCELLED, attendee=person), None
-    bookings = _bookings(attendee.attendee_id)
-    refusal = _booking_refusal(ctx, bookings)
+    refusal = _booking_refusal(ctx, ctx.bookings)
+    outcome = ScanOutcome(
+        refusal or R.OK, attendee=person, bookings=_bookings_today(ctx, ctx.bookings)
+    )
     if refusal:
-        return ScanOutcome(refusal, attendee=person, bookings=_bookings_today(ctx, bookings)), None
-    if request.direction == "out":
-        result, effect, first = R.OK, _exit(ctx, attendee.group_size), None
-    else:
-        result, effect, first = _enter(request, ctx, scan_id, attendee.group_size)
-    return ScanOutcome(
-        result, attendee=person, bookings=_bookings_today(ctx, bookings), first_entry=first
-    ), effect
+        return outcome, None
+    return outcome, EXIT if request.direction == "out" else ENTER
 
 
 def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
-    """Load the scanned ticket into ``ctx``; give the refusal when the code does not hold.
+    """Load the scanned ticket and its bookings into ``ctx``; give the refusal when the code
+    does not hold.
 
     ``claim`` is what ``_read_code`` made of a signed code, None for a typed short code.
     """
@@ -213,9 +242,7 @@ def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
     if claim is not None:
         if isinstance(claim, codes.CodeError) or claim.edition_id != ctx.edition.id:
             return R.INVALID
-        ctx.ticket = run(
-            "ticket_by_id", lambda: _ticket_select(Ticket.id), key=claim.ticket_id
-        ).first()
+        _load_ticket(ctx, "ticket_by_id", Ticket.id, claim.ticket_id)
         status = claim_status(claim, ctx.ticket)
         if status == ClaimStatus.INVALID:
             return R.INVALID
@@ -226,11 +253,7 @@ def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
     else:
         if not request.allow_short_code or not code:
             return R.INVALID
-        ctx.ticket = run(
-            "ticket_by_short_code",
-            lambda: _ticket_select(Ticket.short_code),
-            key=normalise_short_code(code),
-        ).first()
+        _load_ticket(ctx, "ticket_by_short_code", Ticket.short_code, normalise_short_code(code))
         if ctx.ticket is None or ctx.ticket.edition_id != ctx.edition.id:
             return R.INVALID
         if ctx.ticket.status != TicketStatus.VALID:
@@ -240,6 +263,8 @@ def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
 
 
 def _ticket_select(column):
+    """The ticket, its holder and every booking (soonest first), in one read: one row per
+    booking, or one row with no booking."""
     return (
         select(
             Ticket.id,
@@ -249,25 +274,23 @@ def _ticket_select(column):
             Attendee.name,
             Attendee.group_size,
             Attendee.cancelled_at,
-            Ticket.attendee_id,
+            Booking.status.label("booking_status"),
+            Event.id.label("event_id"),
+            Event.title,
+            Event.starts_at,
         )
         .join(Attendee, Attendee.id == Ticket.attendee_id)
+        .outerjoin(Booking, Booking.attendee_id == Attendee.id)
+        .outerjoin(Event, Event.id == Booking.event_id)
         .where(column == bindparam("key"))
-    )
-
-
-def _bookings_select():
-    return (
-        select(Booking.status, Event.id, Event.title, Event.starts_at)
-        .join(Event, Event.id == Booking.event_id)
-        .where(Booking.attendee_id == bindparam("attendee_id"))
         .order_by(Event.starts_at)
     )
 
 
-def _bookings(attendee_id: int) -> list:
-    """Give (status, event id, title, starts_at) of every booking, soonest first."""
-    return run("bookings", _bookings_select, attendee_id=attendee_id).all()
+def _load_ticket(ctx: _Context, name: str, column, key) -> None:
+    rows = ctx.sql.run(name, lambda: _ticket_select(column), key=key).all()
+    ctx.ticket = rows[0] if rows else None
+    ctx.bookings = [row for row in rows if row.event_id is not None]
 
 
 def _local_day(ctx: _Context, moment: datetime) -> date:
@@ -279,16 +302,16 @@ def _booking_refusal(ctx: _Context, bookings) -> str | None:
     if ctx.checkpoint.kind != CheckpointKind.EVENT:
         return None
     event_id = ctx.checkpoint.event_id
-    found = [b for b in bookings if b.id == event_id]
+    found = [b for b in bookings if b.event_id == event_id]
     if not found:
         starts_at = db.session.get(Event, event_id).starts_at
         return R.WRONG_DAY if _local_day(ctx, starts_at) != ctx.day else R.NOT_BOOKED
     booking = found[0]
     if _local_day(ctx, booking.starts_at) != ctx.day:
         return R.WRONG_DAY
-    if booking.status == BookingStatus.WAITLISTED:
+    if booking.booking_status == BookingStatus.WAITLISTED:
         return R.WAITLISTED
-    if booking.status == BookingStatus.CANCELLED:
+    if booking.booking_status == BookingStatus.CANCELLED:
         return R.CANCELLED
     return None
 
@@ -296,10 +319,10 @@ def _booking_refusal(ctx: _Context, bookings) -> str | None:
 def _bookings_today(ctx: _Context, bookings) -> list[dict]:
     return [
         {
-            "event_id": b.id,
+            "event_id": b.event_id,
             "title": b.title,
             "starts_at": b.starts_at.isoformat(),
-            "status": b.status,
+            "status": b.booking_status,
         }
         for b in bookings
         if _local_day(ctx, b.starts_at) == ctx.day
@@ -313,6 +336,10 @@ def _admission_values(ctx: _Context) -> dict:
 
 def _admission_key(ctx: _Context):
     return tuple(ADMISSION.c[name] == value for name, value in _admission_values(ctx).items())
+
+
+# What ``counting_admission`` needs of a new admission to count it.
+_ADMISSION_RETURNS = ("id", "checkpoint_id", "day", "first_quarter", "people")
 
 
 def _admission_insert():
@@ -330,24 +357,38 @@ def _admission_insert():
             is_double_entry=False,
         )
         .on_conflict_do_nothing(index_elements=["ticket_id", "checkpoint_id", "day"])
-        .returning(ADMISSION.c.id)
+        .returning(*(ADMISSION.c[name] for name in _ADMISSION_RETURNS))
     )
 
 
-def _enter(request, ctx: _Context, scan_id: int, people: int):
-    """Admit once per day: the unique (ticket, checkpoint, day) key decides between racers."""
-    quarter = quarter_of(ctx.at)
-    admitted = run(
-        "admission_insert",
-        _admission_insert,
-        **_admission_values(ctx),
-        first_scan_id=scan_id,
-        first_at=ctx.at,
-        first_quarter=quarter,
-        people=people,
-    ).scalar()
+def _enter(request: ScanRequest, ctx: _Context, scan_id: int):
+    """Admit once per day: the unique (ticket, checkpoint, day) key decides between racers.
+
+    Give (result, effect, first entry).
+    """
+    people, quarter = ctx.ticket.group_size, quarter_of(ctx.at)
+    values = _admission_values(ctx) | {
+        "first_scan_id": scan_id,
+        "first_at": ctx.at,
+        "first_quarter": quarter,
+        "people": people,
+    }
+    if ctx.sql.dialect == "postgresql":
+        # The admission counts itself in the same statement: a round trip each saved.
+        build = lambda: counting_admission(_admission_insert())  # noqa: E731
+        admitted = ctx.sql.run("admission_insert_counted", build, **values).scalar()
+    else:
+        admitted = ctx.sql.run("admission_insert", _admission_insert, **values).scalar()
+        if admitted is not None:
+            add_to_tally(
+                ctx.checkpoint.id,
+                ctx.day,
+                admitted=people,
+                inside=people,
+                quarter=quarter,
+                statements=ctx.sql,
+            )
     if admitted is not None:
-        add_to_tally(ctx.checkpoint.id, ctx.day, admitted=people, inside=people, quarter=quarter)
         return R.OK, "admitted", None
     first = _first_entry(ctx)
     # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.
@@ -360,7 +401,7 @@ def _enter(request, ctx: _Context, scan_id: int, people: int):
             .values(is_inside=True)
         ).rowcount
     ):
-        add_to_tally(ctx.checkpoint.id, ctx.day, inside=people)
+        add_to_tally(ctx.checkpoint.id, ctx.day, inside=people, statements=ctx.sql)
         return R.OK, "reentered", None
     if request.offline and first["device_id"] != request.device_id:
         # The other phone let this ticket in too while offline: organisers must know.
@@ -391,7 +432,7 @@ def _first_entry_select():
 
 
 def _first_entry(ctx: _Context) -> dict:
-    row = run("first_entry", _first_entry_select, **_admission_values(ctx)).one()
+    row = ctx.sql.run("first_entry", _first_entry_select, **_admission_values(ctx)).one()
     return {
         "at": row.first_at.isoformat(),
         "checkpoint_id": row.checkpoint_id,
@@ -401,7 +442,7 @@ def _first_entry(ctx: _Context) -> dict:
     }
 
 
-def _exit(ctx: _Context, people: int) -> str | None:
+def _exit(ctx: _Context) -> str | None:
     """Mark the ticket outside (optional exit scans tell who is inside)."""
     left = db.session.execute(
         update(ADMISSION)
@@ -410,5 +451,5 @@ def _exit(ctx: _Context, people: int) -> str | None:
     ).rowcount
     if not left:
         return None
-    add_to_tally(ctx.checkpoint.id, ctx.day, inside=-people)
+    add_to_tally(ctx.checkpoint.id, ctx.day, inside=-ctx.ticket.group_size, statements=ctx.sql)
     return "exited"
