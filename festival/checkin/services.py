@@ -181,13 +181,18 @@ def _log_scan(ctx: _Context, request: ScanRequest, now, outcome, effect) -> int 
 
 def _replay(sql: Statements, nonce: str) -> ScanOutcome:
     """Give the answer first given for ``nonce``, with its scan id; write nothing."""
-    scan_id, stored = sql.run(
+    scan_id, result, stored = sql.run(
         "scan_by_nonce",
-        lambda: select(SCAN.c.id, SCAN.c.response_json).where(SCAN.c.nonce == bindparam("nonce")),
+        lambda: select(SCAN.c.id, SCAN.c.result, SCAN.c.response_json).where(
+            SCAN.c.nonce == bindparam("nonce")
+        ),
         nonce=nonce,
     ).one()
-    # Rows logged before the scan id was left out of the stored answer carry it: same value.
-    return ScanOutcome(**(json.loads(stored) | {"scan_id": scan_id}), replayed=True)
+    # An erased attendee's scans keep their result but no answer (it carried the name): the
+    # replay gives the result alone. Rows logged before the scan id was left out of the stored
+    # answer carry it: the same value.
+    answer = json.loads(stored) or {"result": result}
+    return ScanOutcome(**(answer | {"scan_id": scan_id}), replayed=True)
 
 
 def _scan_update():

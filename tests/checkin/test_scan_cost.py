@@ -204,3 +204,15 @@ class TestRateLimiterBookkeeping:
         monkeypatch.setattr(limiter.limit_manager, "resolve_limits", spy)
         client.get("/api/v1/events")
         assert seen
+
+
+def test_a_scan_of_an_erased_attendee_replays_its_result_without_the_name(make_ticket, scan, now):
+    from festival.organiser.privacy import erase_registration
+
+    ticket, code = make_ticket()
+    first = scan(code, nonce="erased-0001")
+    erase_registration(ticket.attendee.registration, now)  # its stored answers are emptied
+    db.session.commit()
+    again = scan(code, nonce="erased-0001")  # a phone's late re-upload of the same scan
+    assert (again.result, again.scan_id, again.replayed) == (first.result, first.scan_id, True)
+    assert again.attendee is None
