@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 
-from festival.checkin import cache
-from festival.checkin.models import Admission, CheckpointKind, Device, Scan, quarter_of
+from festival.checkin import admissions, cache
+from festival.checkin.models import CheckpointKind, Scan
 from festival.checkin.models import ScanResult as R
-from festival.checkin.sql import Statements, add_to_tally, counting_admission, insert_for
+from festival.checkin.sql import Statements, insert_for
 from festival.extensions import db
 from festival.programme.models import Event
 from festival.registration.models import Attendee, Booking, BookingStatus
@@ -20,7 +20,7 @@ from festival.tickets.services import normalise_short_code
 
 # Core statements on tables (not ORM entities): the scan path runs thousands of times a minute
 # and the ORM's bulk-statement machinery cost more than the database work.
-SCAN, ADMISSION = Scan.__table__, Admission.__table__
+SCAN = Scan.__table__
 
 # A phone's clock may run a little ahead; beyond this an offline time is not believed.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -62,7 +62,9 @@ class ScanOutcome:
 
 
 @dataclass
-class _Context:
+class ScanContext:
+    """What one scan has established so far; ``admissions`` reads it to write the entry."""
+
     sql: Statements
     at: datetime
     checkpoint: cache.CheckpointInfo | None  # None: an unknown checkpoint
@@ -89,7 +91,7 @@ def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
     # The signature check is pure CPU: done before the first statement, it is not done while
     # holding SQLite's write lock (or PostgreSQL's row locks), which every other scan waits on.
     claim = _read_code(request, edition) if edition else None
-    ctx = _Context(Statements(), at, checkpoint)
+    ctx = ScanContext(Statements(), at, checkpoint)
     outcome, write = ScanOutcome(R.UNKNOWN_CHECKPOINT), None
     if checkpoint is not None:
         ctx.edition, ctx.day = edition, at.astimezone(edition.tz).date()
@@ -104,9 +106,9 @@ def check_in(request: ScanRequest, now: datetime) -> ScanOutcome:
     outcome.scan_id = scan_id
     if write is not None:
         if write == ENTER:
-            outcome.result, effect, outcome.first_entry = _enter(request, ctx, scan_id)
+            outcome.result, effect, outcome.first_entry = admissions.enter(request, ctx, scan_id)
         else:
-            effect = _exit(ctx)
+            effect = admissions.leave(ctx)
         if effect != expected_effect:
             _correct_log(ctx.sql, scan_id, outcome, effect)
     return outcome
@@ -159,7 +161,7 @@ def _scan_insert():
     )
 
 
-def _log_scan(ctx: _Context, request: ScanRequest, now, outcome, effect) -> int | None:
+def _log_scan(ctx: ScanContext, request: ScanRequest, now, outcome, effect) -> int | None:
     """Insert the scan's log row; None when the nonce was seen before (a retry or a re-upload)."""
     return ctx.sql.run(
         "scan_insert",
@@ -219,7 +221,7 @@ def _correct_log(sql: Statements, scan_id: int, outcome: ScanOutcome, effect) ->
     )
 
 
-def _decide(request: ScanRequest, ctx: _Context, claim) -> tuple[ScanOutcome, str | None]:
+def _decide(request: ScanRequest, ctx: ScanContext, claim) -> tuple[ScanOutcome, str | None]:
     """Give the answer the rules give before any write, and the write still to do (or None)."""
     refusal = _find_ticket(request, ctx, claim)
     if refusal:
@@ -237,7 +239,7 @@ def _decide(request: ScanRequest, ctx: _Context, claim) -> tuple[ScanOutcome, st
     return outcome, EXIT if request.direction == "out" else ENTER
 
 
-def _find_ticket(request: ScanRequest, ctx: _Context, claim) -> str | None:
+def _find_ticket(request: ScanRequest, ctx: ScanContext, claim) -> str | None:
     """Load the scanned ticket and its bookings into ``ctx``; give the refusal when the code
     does not hold.
 
@@ -292,17 +294,17 @@ def _ticket_select(column):
     )
 
 
-def _load_ticket(ctx: _Context, name: str, column, key) -> None:
+def _load_ticket(ctx: ScanContext, name: str, column, key) -> None:
     rows = ctx.sql.run(name, lambda: _ticket_select(column), key=key).all()
     ctx.ticket = rows[0] if rows else None
     ctx.bookings = [row for row in rows if row.event_id is not None]
 
 
-def _local_day(ctx: _Context, moment: datetime) -> date:
+def _local_day(ctx: ScanContext, moment: datetime) -> date:
     return moment.astimezone(ctx.edition.tz).date()
 
 
-def _booking_refusal(ctx: _Context, bookings) -> str | None:
+def _booking_refusal(ctx: ScanContext, bookings) -> str | None:
     """At an item's door: the item must be today and the booking confirmed."""
     if ctx.checkpoint.kind != CheckpointKind.EVENT:
         return None
@@ -321,7 +323,7 @@ def _booking_refusal(ctx: _Context, bookings) -> str | None:
     return None
 
 
-def _bookings_today(ctx: _Context, bookings) -> list[dict]:
+def _bookings_today(ctx: ScanContext, bookings) -> list[dict]:
     return [
         {
             "event_id": b.event_id,
@@ -332,129 +334,3 @@ def _bookings_today(ctx: _Context, bookings) -> list[dict]:
         for b in bookings
         if _local_day(ctx, b.starts_at) == ctx.day
     ]
-
-
-def _admission_values(ctx: _Context) -> dict:
-    """The admission's key: one first entry per ticket, checkpoint and day."""
-    return {"ticket_id": ctx.ticket.id, "checkpoint_id": ctx.checkpoint.id, "day": ctx.day}
-
-
-def _admission_key(ctx: _Context):
-    return tuple(ADMISSION.c[name] == value for name, value in _admission_values(ctx).items())
-
-
-# What ``counting_admission`` needs of a new admission to count it.
-_ADMISSION_RETURNS = ("id", "checkpoint_id", "day", "first_quarter", "people")
-
-
-def _admission_insert():
-    return (
-        insert_for(ADMISSION)
-        .values(
-            ticket_id=bindparam("ticket_id"),
-            checkpoint_id=bindparam("checkpoint_id"),
-            day=bindparam("day"),
-            first_scan_id=bindparam("first_scan_id"),
-            first_at=bindparam("first_at"),
-            first_quarter=bindparam("first_quarter"),
-            people=bindparam("people"),
-            is_inside=True,
-            is_double_entry=False,
-        )
-        .on_conflict_do_nothing(index_elements=["ticket_id", "checkpoint_id", "day"])
-        .returning(*(ADMISSION.c[name] for name in _ADMISSION_RETURNS))
-    )
-
-
-def _enter(request: ScanRequest, ctx: _Context, scan_id: int):
-    """Admit once per day: the unique (ticket, checkpoint, day) key decides between racers.
-
-    Give (result, effect, first entry).
-    """
-    people, quarter = ctx.ticket.group_size, quarter_of(ctx.at)
-    values = _admission_values(ctx) | {
-        "first_scan_id": scan_id,
-        "first_at": ctx.at,
-        "first_quarter": quarter,
-        "people": people,
-    }
-    if ctx.sql.dialect == "postgresql":
-        # The admission counts itself in the same statement: a round trip each saved.
-        build = lambda: counting_admission(_admission_insert())  # noqa: E731
-        admitted = ctx.sql.run("admission_insert_counted", build, **values).scalar()
-    else:
-        admitted = ctx.sql.run("admission_insert", _admission_insert, **values).scalar()
-        if admitted is not None:
-            add_to_tally(
-                ctx.checkpoint.id,
-                ctx.day,
-                admitted=people,
-                inside=people,
-                quarter=quarter,
-                statements=ctx.sql,
-            )
-    if admitted is not None:
-        return R.OK, "admitted", None
-    first = _first_entry(ctx)
-    # Back in after an exit scan: a conditional update, so two racers cannot both re-enter.
-    # Read first: most repeats are of someone still inside, who needs no update at all.
-    if (
-        not first.pop("is_inside")
-        and db.session.execute(
-            update(ADMISSION)
-            .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(False))
-            .values(is_inside=True)
-        ).rowcount
-    ):
-        add_to_tally(ctx.checkpoint.id, ctx.day, inside=people, statements=ctx.sql)
-        return R.OK, "reentered", None
-    if request.offline and first["device_id"] != request.device_id:
-        # The other phone let this ticket in too while offline: organisers must know.
-        db.session.execute(
-            update(ADMISSION).where(*_admission_key(ctx)).values(is_double_entry=True)
-        )
-    first.pop("device_id")
-    return R.ALREADY_CHECKED_IN, None, first
-
-
-def _first_entry_select():
-    return (
-        select(
-            ADMISSION.c.first_at,
-            ADMISSION.c.checkpoint_id,
-            ADMISSION.c.is_inside,
-            SCAN.c.device_id,
-            Device.name,
-        )
-        .join(SCAN, SCAN.c.id == ADMISSION.c.first_scan_id)
-        .outerjoin(Device, Device.id == SCAN.c.device_id)
-        .where(
-            ADMISSION.c.ticket_id == bindparam("ticket_id"),
-            ADMISSION.c.checkpoint_id == bindparam("checkpoint_id"),
-            ADMISSION.c.day == bindparam("day"),
-        )
-    )
-
-
-def _first_entry(ctx: _Context) -> dict:
-    row = ctx.sql.run("first_entry", _first_entry_select, **_admission_values(ctx)).one()
-    return {
-        "at": row.first_at.isoformat(),
-        "checkpoint_id": row.checkpoint_id,
-        "device": row.name,
-        "device_id": row.device_id,
-        "is_inside": row.is_inside,
-    }
-
-
-def _exit(ctx: _Context) -> str | None:
-    """Mark the ticket outside (optional exit scans tell who is inside)."""
-    left = db.session.execute(
-        update(ADMISSION)
-        .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(True))
-        .values(is_inside=False)
-    ).rowcount
-    if not left:
-        return None
-    add_to_tally(ctx.checkpoint.id, ctx.day, inside=-ctx.ticket.group_size, statements=ctx.sql)
-    return "exited"

@@ -77,7 +77,7 @@ async function knownAdmission(key, claim, pack, day) {
 
 // Decide one scan offline: {result, attendee?, bookings?, first_entry?, admission_key?}.
 // direction "out" is an exit scan at an entrance: it marks the visitor outside, so that their
-// next entry the same day is green again (services._exit / _enter).
+// next entry the same day is green again (checkin/admissions.py: enter, leave).
 export async function decideOffline(code, pack, now, nobleUrl, direction = "in") {
   const claim = looksLikeCode(code)
     ? await claimFromCode(code, pack, nobleUrl)
