@@ -11,7 +11,7 @@ the eight masks is scored, then the best one is laid out again), rebuilding the 
 walking it with a mask function call per module each time, and scores each mask module by
 module in Python. ``_QRCode`` scores the eight masks on flat byte grids (``_ScoringLayout``:
 what qrcode lays out for scoring, built once per version; a mask is one integer XOR and one
-C-level gather), on rows and columns as strings and integers (``_penalty``, the same rules and
+C-level gather), on rows and columns as strings and integers (``_grid_penalty``, the same rules and
 points as ``qrcode.util.lost_point``), and lays out only the chosen mask in qrcode's grid: the
 same matrix, bit for bit (tests/tickets/test_codes.py compares them). The data is written in
 one go (``_Data``) and its error correction computed from tables (``_codewords``), where qrcode
@@ -262,13 +262,9 @@ _FINDER_LIKE = (
 )
 
 
-def _penalty(modules: list[list[bool]]) -> int:
-    """The mask penalty of ISO/IEC 18004 as qrcode computes it (``util.lost_point``)."""
-    return _grid_penalty(bytes(value for row in modules for value in row), len(modules))
-
-
 def _grid_penalty(grid: bytes, size: int) -> int:
-    """``_penalty`` of a flat grid, a byte per module, row after row."""
+    """The mask penalty of ISO/IEC 18004 as qrcode computes it (``util.lost_point``), of a flat
+    grid: a byte per module, row after row."""
     rows = _SEPARATOR + _SEPARATOR.join(grid[at : at + size] for at in range(0, size * size, size))
     columns = _SEPARATOR + _SEPARATOR.join(grid[col::size] for col in range(size))
     ones = int.from_bytes(b"\x01" * len(rows), "big")

@@ -188,13 +188,14 @@ def test_the_faster_encoder_draws_qrcodes_own_matrix_with_its_mask_scores(code):
     from qrcode.constants import ERROR_CORRECT_M
     from qrcode.util import lost_point
 
-    from festival.tickets.qr import QUIET_ZONE, _penalty
+    from festival.tickets.qr import QUIET_ZONE, _grid_penalty
 
     reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET_ZONE)
     reference.add_data(code, optimize=0)
     reference.make(fit=True)
     for mask_pattern in range(8):
         reference.makeImpl(True, mask_pattern)
-        assert _penalty(reference.modules) == lost_point(reference.modules)
+        grid = bytes(value for row in reference.modules for value in row)
+        assert _grid_penalty(grid, len(reference.modules)) == lost_point(reference.modules)
     reference.makeImpl(False, reference.best_mask_pattern())
     assert qr_matrix(code).get_matrix() == reference.get_matrix()
