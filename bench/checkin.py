@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    engines,
     free_port,
     fresh_schema,
-    postgresql_url,
     start_server,
     stop_server,
 )
@@ -379,12 +379,10 @@ def _print_table(results: dict) -> None:
 
 
 def run(quick: bool = False, server_times: bool = False) -> dict:
-    """Measure on SQLite (and PostgreSQL: ``common.postgresql_url``); print and save."""
-    engines = {"sqlite": None}
-    pg = postgresql_url()
-    if pg:
-        engines["postgresql"] = pg
-    results = {name: bench_engine(name, url, quick, server_times) for name, url in engines.items()}
+    """Measure on each engine (``common.engines``); print and save."""
+    results = {
+        name: bench_engine(name, url, quick, server_times) for name, url in engines().items()
+    }
     _print_table(results)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"quick": quick, "results": results}, indent=2) + "\n")
@@ -425,9 +423,10 @@ def profile_scans(name: str, database_url: str | None) -> dict:
 
     The app is called as gunicorn calls it (WSGI, no test client around it), caches warm.
     ``Python calls``: what cProfile saw in one request, the same on any machine under any
-    load. ``SQL statements``: what the engine sent (BEGIN included, COMMIT is not a
-    statement). ``CPU ms``: median process time of a request. ``transaction ms``: median time
-    from the transaction's BEGIN to its COMMIT, on SQLite the time the write lock is held.
+    load. ``SQL statements``: what the engine sent; neither BEGIN (SQLite's goes straight to
+    the driver, PostgreSQL's is the driver's own) nor COMMIT is one. ``CPU ms``: median
+    process time of a request. ``transaction ms``: median time from the transaction's BEGIN
+    to its COMMIT, on SQLite the time the write lock is held.
     """
     import cProfile
     import pstats
@@ -512,12 +511,8 @@ def _add_one(counter: list[int]) -> None:
 
 
 def _print_profile() -> None:
-    engines = {"sqlite": None}
-    pg = postgresql_url()
-    if pg:
-        engines["postgresql"] = pg
     print(f"load {os.getloadavg()[0]:.1f}")
-    for name, url in engines.items():
+    for name, url in engines().items():
         for kind, figures in profile_scans(name, url).items():
             print(f"{kind:<28}" + ", ".join(f"{k} {v}" for k, v in figures.items()))
 

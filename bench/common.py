@@ -25,14 +25,20 @@ def postgresql_url() -> str | None:
     )
 
 
+def engines() -> dict[str, str | None]:
+    """The engines to measure and their URL: SQLite always (None: the bench makes a temporary
+    file), PostgreSQL when ``postgresql_url()`` gives one."""
+    pg = postgresql_url()
+    return {"sqlite": None, **({"postgresql": pg} if pg else {})}
+
+
 def on_each_engine(bench_engine: Callable[[str, str | None, bool], dict], quick: bool, name: str):
     """Run ``bench_engine(engine, database_url, quick)`` on SQLite (a temporary file), then on
     PostgreSQL when ``postgresql_url()`` gives one: that database is WIPED. The figures also go
     to bench/results/<name>.json."""
-    figures = bench_engine("sqlite", None, quick)
-    pg = postgresql_url()
-    if pg:
-        figures.update(bench_engine("postgresql", pg, quick))
+    figures = {}
+    for engine, url in engines().items():
+        figures.update(bench_engine(engine, url, quick))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"{name}.json").write_text(json.dumps(figures, indent=1))
     return figures

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.common import fresh_schema, postgresql_url  # noqa: E402
+from bench.common import engines, fresh_schema  # noqa: E402
 
 FIRST_DAY = date(2031, 5, 17)
 START = datetime(2031, 5, 17, 7, 0, tzinfo=UTC)
@@ -283,11 +283,8 @@ def measure(database_url: str, tickets: int, scans: int, polls: int) -> dict:
 
 def run(quick: bool = False) -> dict:
     tickets, scans, polls = (5_000, 10_000, 50) if quick else (50_000, 100_000, 300)
-    targets = {"sqlite": None}
-    if postgresql_url():
-        targets["postgresql"] = postgresql_url()
     figures, raw = {}, {"tickets": tickets, "scans": scans}
-    for engine, url in targets.items():
+    for engine, url in engines().items():
         with tempfile.TemporaryDirectory() as tmp:
             result = measure(url or f"sqlite:///{tmp}/bench.sqlite3", tickets, scans, polls)
         raw[engine] = result

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import checkin  # noqa: E402  (its open loop, gunicorn start and phase runner)
-from bench.common import free_port, fresh_schema, postgresql_url, stop_server  # noqa: E402
+from bench.common import engines, free_port, fresh_schema, stop_server  # noqa: E402
 from bench.dashboard import populate  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "dashboard_polling.json"
@@ -194,10 +194,7 @@ def bench_engine(database_url: str | None, quick: bool, doors: int) -> dict:
 
 
 def run(quick: bool = False, doors: int = DOORS) -> dict:
-    engines = {"sqlite": None}
-    if postgresql_url():
-        engines["postgresql"] = postgresql_url()
-    results = {name: bench_engine(url, quick, doors) for name, url in engines.items()}
+    results = {name: bench_engine(url, quick, doors) for name, url in engines().items()}
     load = os.getloadavg()
     print(f"{doors} doors scanning once a second; load average {load[0]:.2f} {load[1]:.2f}")
     print(f"{'engine':<11}{'organiser':<11}{'scans':>7}{'errors':>7}{'p50 ms':>9}{'p99 ms':>9}")
