@@ -1,6 +1,9 @@
 """Declarative base, column types and the SQLite settings every connection needs."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -74,6 +77,48 @@ def _is_read_only_request() -> bool:
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
+_reading_first: ContextVar[bool] = ContextVar("festival_reading_first", default=False)
+
+
+@contextmanager
+def reads_before_write_lock(session) -> Iterator[None]:
+    """Run a write request's first reads outside SQLite's write lock, then end them.
+
+    A POST's transaction begins IMMEDIATE on SQLite: it holds the database's one write lock
+    from its first read to its commit, and every other writer waits. The checks that only read
+    (is the item bookable, do two items clash, the signing key) run in this block instead, in a
+    deferred transaction that the block ends, keeping what it loaded; the writes after it
+    begin IMMEDIATE as usual. Whatever can change in between and matters (seats left, an item
+    cancelled) must be decided again under the lock. The block must not write: a deferred
+    transaction that writes fails at once when another writer holds the lock.
+
+    On PostgreSQL, or inside a transaction already begun, the block changes nothing.
+    ``session``: a Session, not the scoped proxy.
+    """
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    token = _reading_first.set(True)
+    try:
+        yield
+    finally:
+        _reading_first.reset(token)
+    commit_keeping_objects(session)
+
+
+def commit_keeping_objects(session) -> None:
+    """Commit ``session`` (a Session, not the scoped proxy) without expiring what it loaded.
+
+    A statement after the commit to read back what is already in memory would open another
+    transaction: on SQLite, in a POST, another wait for the write lock.
+    """
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
@@ -81,8 +126,13 @@ def _begin_sqlite(connection):
     # A deferred transaction that reads, then writes, fails at once with "database is locked"
     # instead of waiting for busy_timeout (49 of 50 concurrent writers did, measured here).
     # Reads for safe methods stay deferred so page views never queue behind the write lock.
-    # A READ_ONLY engine (the mail worker renders with one) reads without the write lock too.
-    if _is_read_only_request() or connection.get_execution_options().get(READ_ONLY):
+    # A READ_ONLY engine (the mail worker renders with one) reads without the write lock too,
+    # as do the first reads of a write request (reads_before_write_lock).
+    if (
+        _is_read_only_request()
+        or _reading_first.get()
+        or connection.get_execution_options().get(READ_ONLY)
+    ):
         connection.exec_driver_sql("BEGIN")
         return
     sqlite_gate.acquire(connection)

@@ -3,12 +3,11 @@
 from flask import current_app, request
 
 from festival.api import bp
-from festival.db import utcnow
+from festival.db import commit_keeping_objects, utcnow
 from festival.errors import ValidationError
-from festival.extensions import limiter
+from festival.extensions import db, limiter
 from festival.registration import services
 from festival.registration.inputs import input_from_json
-from festival.registration.links import commit_keeping_objects
 from festival.registration.presenters import registration_json
 
 
@@ -26,7 +25,7 @@ def create_registration():
     data = input_from_json(body)
     waitlist = body.get("waitlist", True) is not False
     registration = services.register(data, utcnow(), waitlist=waitlist)
-    commit_keeping_objects()
+    commit_keeping_objects(db.session())
     # Built after the commit (the event row is locked until then) from loaded objects.
     body = {"registration": registration_json(registration)}
     return body, 201

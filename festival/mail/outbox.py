@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from festival.extensions import db
+from festival.loaded_inserts import insert_as_loaded
 from festival.mail.models import OutboxMessage, OutboxStatus
 
 _PENDING_KEY = "outbox_pending"
@@ -80,9 +81,9 @@ def enqueue(kind: str, recipient: str, locale: str, payload: dict, now: datetime
         created_at=now,
         next_attempt_at=now,
     )
-    db.session.add(message)
-    # No flush here (it costs a unit of work per request): the commit inserts the row and
-    # _after_commit reads the id from the object's identity.
+    # One INSERT, not a unit of work at the next flush; _after_commit reads the id from the
+    # object's identity.
+    insert_as_loaded(db.session(), [message])
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
 

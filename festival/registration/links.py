@@ -23,19 +23,3 @@ def pdf_url(ticket) -> str:
     except BuildError:  # the tickets feature's route is not there yet: its documented path
         base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         return f"{base}/tickets/{ticket.pdf_token}.pdf"
-
-
-def commit_keeping_objects() -> None:
-    """Commit without expiring loaded objects, so the answer is built with no new SQL.
-
-    A new SQL statement after the commit would open another transaction (on SQLite in a POST:
-    another write lock) only to read back what we just wrote.
-    """
-    from festival.extensions import db
-
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True

@@ -9,12 +9,13 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
+from festival.db import reads_before_write_lock
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
+from festival.loaded_inserts import insert_as_loaded
 from festival.programme.models import Event, EventStatus
 from festival.registration import notices, seats
 from festival.registration.clashes import check_clashes
@@ -25,7 +26,7 @@ from festival.registration.inputs import (
     check_locale,
 )
 from festival.registration.models import Attendee, Booking, BookingStatus, Registration
-from festival.tickets.keys import active_signing_key
+from festival.tickets.keys import active_signing_key, existing_signing_key
 from festival.tickets.services import cancel_ticket, code_for, new_ticket
 
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
@@ -49,20 +50,7 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
             _l("Une des activités choisies n'existe pas."), code="unknown_event", field="bookings"
         )
     for event in events:
-        if event.status == EventStatus.CANCELLED:
-            raise ConflictError(
-                _l("« %(t)s » est annulé.", t=event.title), code="event_cancelled", field="bookings"
-            )
-        if event.capacity is None:
-            raise ValidationError(
-                _l("« %(t)s » est en accès libre : pas besoin de réserver.", t=event.title),
-                code="not_bookable",
-                field="bookings",
-            )
-        if event.starts_at <= now:
-            raise ConflictError(
-                _l("« %(t)s » a déjà commencé.", t=event.title), code="event_past", field="bookings"
-            )
+        refuse_unbookable(event, now)
     if len({e.edition_id for e in events}) > 1:
         raise ValidationError(code="several_editions", field="bookings")
     if not events[0].edition.is_registration_open:
@@ -70,19 +58,44 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
     return list(events)
 
 
+def refuse_unbookable(event: Event, now: datetime) -> None:
+    """:raises: ``event_cancelled``, ``not_bookable`` or ``event_past`` for such an item."""
+    if event.status == EventStatus.CANCELLED:
+        raise ConflictError(
+            _l("« %(t)s » est annulé.", t=event.title), code="event_cancelled", field="bookings"
+        )
+    if event.capacity is None:
+        raise ValidationError(
+            _l("« %(t)s » est en accès libre : pas besoin de réserver.", t=event.title),
+            code="not_bookable",
+            field="bookings",
+        )
+    if event.starts_at <= now:
+        raise ConflictError(
+            _l("« %(t)s » a déjà commencé.", t=event.title), code="event_past", field="bookings"
+        )
+
+
+_REPEAT = (
+    select(Event.title)
+    .join(Booking, Booking.event_id == Event.id)
+    .join(Attendee, Attendee.id == Booking.attendee_id)
+    .join(Registration, Registration.id == Attendee.registration_id)
+    .where(
+        Registration.contact_email == bindparam("email"),
+        Booking.event_id.in_(bindparam("event_ids", expanding=True)),
+        Booking.status.in_(ACTIVE),
+    )
+    .limit(1)
+)
+
+
 def _refuse_repeat(email: str, events: list[Event]) -> None:
     """One email, one registration per item: the second one is explained, not duplicated."""
-    title = db.session.scalar(
-        select(Event.title)
-        .join(Booking, Booking.event_id == Event.id)
-        .join(Attendee, Attendee.id == Booking.attendee_id)
-        .join(Registration, Registration.id == Attendee.registration_id)
-        .where(
-            Registration.contact_email == email,
-            Booking.event_id.in_([e.id for e in events]),
-            Booking.status.in_(ACTIVE),
-        )
-        .limit(1)
+    title = (
+        db.session.connection()
+        .execute(_REPEAT, {"email": email, "event_ids": [e.id for e in events]})
+        .scalar()
     )
     if title is not None:
         raise ConflictError(
@@ -97,38 +110,20 @@ def _refuse_repeat(email: str, events: list[Event]) -> None:
         )
 
 
-def _confirm(attendees: list[Attendee], event_id: int, now: datetime) -> None:
-    """Write the confirmed bookings of seats just taken: one INSERT … RETURNING, no unit of
-    work (~1,000 Python calls less per registration); loaded, and in ``attendee.bookings``."""
-    rows = [
-        {
-            "attendee_id": a.id,
-            "event_id": event_id,
-            "seats": a.group_size,
-            "status": BookingStatus.CONFIRMED,
-            "created_at": now,
-            "confirmed_at": now,
-        }
-        for a in attendees
-    ]
-    bookings = db.session.scalars(
-        insert(Booking).returning(Booking, sort_by_parameter_order=True), rows
-    ).all()
-    for attendee, booking in zip(attendees, bookings, strict=True):
-        set_committed_value(booking, "attendee", attendee)
-        set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
-
-
 def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool) -> None:
     """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry."""
     if seats.take_seats(event.id, sum(a.group_size for a in attendees)):
-        _confirm(attendees, event.id, now)
+        seats.write_bookings(attendees, event.id, now)
         return
+    # Read again under the lock: the item may have been cancelled or closed to bookings
+    # since it was checked (register reads it before taking the write lock).
+    event = seats.lock_event(event.id)
+    refuse_unbookable(event, now)
     if not waitlist:
         raise ConflictError(
             _l("« %(t)s » est complet.", t=event.title), code="event_full", field="bookings"
         )
-    seats.join_waiting_list(attendees, event.id, now)
+    seats.join_waiting_list(attendees, event, now)
 
 
 def _attendees(data: RegistrationInput) -> list[Attendee]:
@@ -150,13 +145,14 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         ``bookable_events``.
     """
     data = check_input(data)
-    events = bookable_events(data.event_ids, now)
-    warnings = check_clashes(events, data.locale)
-    _refuse_repeat(data.contact_email, events)
-    edition_id = events[0].edition_id
-    # Asked once for every code, before anything is added (a query would flush it alone). It
-    # creates the edition's first key in this write transaction: GETs showing codes never write.
-    key = active_signing_key(edition_id)
+    # On SQLite these reads keep out of the write lock that every registration queues for.
+    # What could change before the writes is decided again under it: seats by their UPDATE,
+    # a cancelled item by _book.
+    with reads_before_write_lock(db.session()):
+        events = bookable_events(data.event_ids, now)
+        warnings = check_clashes(events, data.locale)
+        edition_id = events[0].edition_id
+        key = existing_signing_key(edition_id)
     registration = Registration(
         edition_id=edition_id,
         contact_name=data.contact_name,
@@ -170,18 +166,15 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         created_at=now,
         attendees=_attendees(data),
     )
-    for attendee in registration.attendees:
-        new_ticket(attendee, edition_id, now)
-    db.session.add(registration)
-    # One unit of work writes the registration, its attendees and their tickets (not one per
-    # ticket): ids exist from here on.
-    db.session.flush()
-    notices.queue_confirmation(registration, now)  # written before the seat UPDATE (autoflush)
-    # Sign the codes now: the seat UPDATE below locks the event row (PostgreSQL) until
-    # commit, so everything that can happen before it does.
-    registration.ticket_codes = {
-        a.ticket.id: code_for(a.ticket, key) for a in registration.attendees
-    }
+    tickets = [new_ticket(a, edition_id, now) for a in registration.attendees]
+    # From here on, under the lock: two quick submissions of one form must not both pass.
+    _refuse_repeat(data.contact_email, events)
+    # The edition's first registration creates its key, in this write transaction: GETs
+    # showing codes never write.
+    key = key or active_signing_key(edition_id)
+    insert_as_loaded(db.session(), [registration], registration.attendees, tickets)
+    notices.queue_confirmation(registration, now)
+    registration.ticket_codes = {t.id: code_for(t, key) for t in tickets}
     for event in events:
         _book(registration.attendees, event, now, waitlist)
     registration.warnings = tuple(warnings)

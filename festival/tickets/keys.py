@@ -45,6 +45,19 @@ def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519Priva
     ``session``: the caller's, when not Flask-SQLAlchemy's (the mail worker's own session).
     """
     session = session or db.session()  # the scoped session's current Session
+    found = existing_signing_key(edition_id, session)
+    if found is not None:
+        return found
+    key = create_signing_key(edition_id, session)
+    _loaded[(key.id, bytes(key.public_key))] = private = Ed25519PrivateKey.from_private_bytes(
+        key.private_key
+    )
+    return key.id, private
+
+
+def existing_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519PrivateKey] | None:
+    """``active_signing_key`` without its first-use write: None when the edition has none."""
+    session = session or db.session()
     active = session.execute(
         select(SigningKey.id, SigningKey.public_key)
         .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
@@ -52,9 +65,7 @@ def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519Priva
         .limit(1)
     ).first()
     if active is None:
-        key = create_signing_key(edition_id, session)
-        active = (key.id, key.public_key)
-        _loaded[active] = Ed25519PrivateKey.from_private_bytes(key.private_key)
+        return None
     active = (active[0], bytes(active[1]))
     if active not in _loaded:
         private = session.scalar(select(SigningKey.private_key).where(SigningKey.id == active[0]))

@@ -35,11 +35,12 @@ def group_short_code(short_code: str) -> str:
 
 
 def new_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
-    """A ticket for ``attendee`` (one per attendee or group), added but not flushed: its id
-    comes with the caller's next flush. The edition's signing key must exist by then in the
-    same transaction (``active_signing_key``), so that GET requests showing the code (manage
-    page, PDF) never have to write."""
-    ticket = Ticket(
+    """A new ticket for ``attendee`` (one per attendee or group), not yet in any session.
+
+    The edition's signing key must exist by the time it is written, in the same transaction
+    (``active_signing_key``), so that GET requests showing the code (manage page, PDF) never
+    have to write."""
+    return Ticket(
         attendee=attendee,
         edition_id=edition_id,
         version=1,
@@ -48,14 +49,13 @@ def new_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
         pdf_token=secrets.token_urlsafe(32),
         issued_at=now,
     )
-    db.session.add(ticket)
-    return ticket
 
 
 def issue_ticket(attendee, edition_id: int, now: datetime) -> Ticket:
     """Give ``attendee`` its ticket, flushed (its id is set); create the edition's first key."""
     active_signing_key(edition_id)
     ticket = new_ticket(attendee, edition_id, now)
+    db.session.add(ticket)
     db.session.flush()
     return ticket
 

@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
+from sqlalchemy import func as sa_func
+from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 
 from festival.errors import ConflictError, NotFoundError, ValidationError
 from festival.extensions import db
@@ -374,9 +377,9 @@ def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
             family = write(("Ana", "Bo", "Cy"))
     finally:
         sa_event.remove(db.session, "after_flush", flushed)
-    # One unit of work for the people and their tickets, one for the email (before the seat
-    # UPDATE locks the event); the bookings are one INSERT: not a unit of work per person.
-    assert len(flushes) == 2
+    # No unit of work at all: each table's new rows are one INSERT (festival.loaded_inserts),
+    # and the objects come back clean (the flush above finds nothing to write).
+    assert flushes == []
     # The same statements whatever the head count: rows of one table go in one batch
     # (PostgreSQL) or one after the other (SQLite), never in a unit of work each.
     assert _runs(statements) == _runs(alone)
@@ -386,3 +389,57 @@ def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
         codes.decode(family.ticket_codes[a.ticket.id], keys).ticket_id for a in family.attendees
     ]
     assert signed == [a.ticket.id for a in family.attendees] and len(set(signed)) == 3
+
+
+def _during_the_first_reads(monkeypatch, action):
+    """Run ``action`` while register checks the items, before it writes anything."""
+    check_clashes = services.check_clashes
+
+    def checking(*args):
+        action()
+        return check_clashes(*args)
+
+    monkeypatch.setattr(services, "check_clashes", checking)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL has no such lock
+def test_the_first_checks_leave_the_write_lock_to_others(
+    register, make_event, monkeypatch, database_url
+):
+    import sqlite3
+
+    event_id = make_event(capacity=5).id
+    db.session.commit()
+    others = []
+
+    def another_writer():
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if register held the lock
+        other.execute("ROLLBACK")
+        other.close()
+        others.append("wrote")
+
+    _during_the_first_reads(monkeypatch, another_writer)
+    register([event_id])
+    assert others == ["wrote"]
+
+
+def test_an_item_cancelled_during_the_first_checks_is_refused_under_the_lock(
+    make_input, make_event, now, monkeypatch
+):
+    event_id = make_event(capacity=5).id
+    db.session.commit()
+
+    def cancel_elsewhere():
+        with db.engine.begin() as other:
+            other.execute(
+                sa_text("UPDATE event SET status = 'cancelled' WHERE id = :id"), {"id": event_id}
+            )
+
+    _during_the_first_reads(monkeypatch, cancel_elsewhere)
+    with pytest.raises(ConflictError) as error:
+        services.register(make_input([event_id]), now)
+    assert error.value.code == "event_cancelled"
+    db.session.rollback()
+    assert db.session.scalar(sa_select(sa_func.count()).select_from(Booking)) == 0
+    assert db.session.query(Ticket).count() == 0
