@@ -41,6 +41,12 @@ _TAKE_SEATS = text(_SEATS_FREE)
 # Newcomers do not take seats while people wait (the waiting list comes first).
 _TAKE_SEATS_IF_NOBODY_WAITS = text(_SEATS_FREE + " AND waitlisted_seats = 0")
 _ADD_WAITING = text("UPDATE event SET waitlisted_seats = waitlisted_seats + :n WHERE id = :id")
+_LOCK_EVENT = (
+    select(Event)
+    .where(Event.id == bindparam("id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 _LAST_POSITION = select(func.coalesce(func.max(Booking.waitlist_position), 0)).where(
     Booking.event_id == bindparam("id")
 )
@@ -104,12 +110,7 @@ def release_seats(event_id: int, n: int) -> None:
 
 def lock_event(event_id: int) -> Event:
     """Lock the event row until commit and give it fresh (serialises its waiting list)."""
-    return db.session.scalars(
-        select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return db.session.scalars(_LOCK_EVENT, {"id": event_id}).one()
 
 
 def join_waiting_list(attendees: list[Attendee], event: Event, now: datetime) -> list[Booking]:

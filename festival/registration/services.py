@@ -32,6 +32,15 @@ from festival.tickets.services import cancel_ticket, code_for, new_ticket
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 
 
+# Built once: building and cache-keying it anew cost more than running it.
+_BOOKABLE = (
+    select(Event)
+    .where(Event.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Event.edition))
+    .order_by(Event.id)
+)
+
+
 def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
     """Load the items to book, in id order (the lock order), refusing any that cannot be.
 
@@ -39,12 +48,7 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
     :raises ConflictError: ``event_cancelled``, ``event_past``, ``registration_closed``.
     :raises ValidationError: ``not_bookable``, ``several_editions``.
     """
-    events = db.session.scalars(
-        select(Event)
-        .where(Event.id.in_(event_ids))
-        .options(joinedload(Event.edition))
-        .order_by(Event.id)
-    ).all()
+    events = db.session.scalars(_BOOKABLE, {"ids": list(event_ids)}).all()
     if len(events) != len(set(event_ids)):
         raise NotFoundError(
             _l("Une des activités choisies n'existe pas."), code="unknown_event", field="bookings"

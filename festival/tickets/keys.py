@@ -2,7 +2,7 @@
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from festival.db import utcnow
 from festival.extensions import db
@@ -55,15 +55,19 @@ def active_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519Priva
     return key.id, private
 
 
+_ACTIVE_KEY = (
+    select(SigningKey.id, SigningKey.public_key)
+    .where(SigningKey.edition_id == bindparam("edition_id"), SigningKey.retired_at.is_(None))
+    .order_by(SigningKey.id.desc())
+    .limit(1)
+)
+
+
 def existing_signing_key(edition_id: int, session=None) -> tuple[int, Ed25519PrivateKey] | None:
     """``active_signing_key`` without its first-use write: None when the edition has none."""
     session = session or db.session()
-    active = session.execute(
-        select(SigningKey.id, SigningKey.public_key)
-        .where(SigningKey.edition_id == edition_id, SigningKey.retired_at.is_(None))
-        .order_by(SigningKey.id.desc())
-        .limit(1)
-    ).first()
+    # Plain columns: the session's connection runs it without the ORM's execution steps.
+    active = session.connection().execute(_ACTIVE_KEY, {"edition_id": edition_id}).first()
     if active is None:
         return None
     active = (active[0], bytes(active[1]))
