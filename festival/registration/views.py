@@ -3,7 +3,7 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from festival.db import utcnow
+from festival.db import reads_before_write_lock, utcnow
 from festival.errors import DomainError, ValidationError
 from festival.extensions import db, limiter
 from festival.i18n import localized_blueprint
@@ -54,7 +54,10 @@ def _render_form(form, status=200):
 def form():
     """Show the registration form; register people or a group for the chosen items."""
     form = RegistrationForm()
-    form.events.choices = item_choices(open_items(utcnow(), g.lang))
+    # A POST would otherwise take SQLite's write lock with this first read and hold it
+    # through validation and the whole registration (see reads_before_write_lock).
+    with reads_before_write_lock(db.session()):
+        form.events.choices = item_choices(open_items(utcnow(), g.lang))
     if request.method == "GET":
         preselected = request.args.get("event", type=int)
         form.events.data = [preselected] if preselected else []

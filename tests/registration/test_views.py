@@ -248,3 +248,30 @@ def test_a_people_error_is_shown_above_the_rows(client, make_event):
     response = client.post("/en/inscription", data=data)
     assert response.status_code == 400
     assert "Enter at least one person." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL has no such lock
+def test_the_form_leaves_the_write_lock_to_others_until_it_writes(
+    client, make_event, monkeypatch, database_url
+):
+    import sqlite3
+
+    from festival.registration import services
+
+    event_id = make_event(capacity=5).id
+    db.session.commit()
+    others = []
+    check_clashes = services.check_clashes
+
+    def another_writer_first(*args):
+        # Called once the form is valid, just before register writes anything.
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+        other.execute("BEGIN IMMEDIATE")  # "database is locked" if the POST held the lock
+        other.execute("ROLLBACK")
+        other.close()
+        others.append("wrote")
+        return check_clashes(*args)
+
+    monkeypatch.setattr(services, "check_clashes", another_writer_first)
+    response = client.post("/fr/inscription", data=form_data([event_id]))
+    assert response.status_code == 302 and others == ["wrote"]
