@@ -92,7 +92,10 @@ def reads_before_write_lock(session) -> Iterator[None]:
     cancelled) must be decided again under the lock. The block must not write: a deferred
     transaction that writes fails at once when another writer holds the lock.
 
-    On PostgreSQL, or inside a transaction already begun, the block changes nothing.
+    Services only flush (DESIGN.md); the commit at the end of this block is no exception in
+    spirit: it ends a transaction the block began itself and that only read. When the caller
+    has begun one already (anything read, added or written), or on PostgreSQL, the block
+    changes nothing.
     ``session``: a Session, not the scoped proxy.
     """
     if session.in_transaction() or session.get_bind().dialect.name != "sqlite":

@@ -156,6 +156,8 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         events = bookable_events(data.event_ids, now)
         warnings = check_clashes(events, data.locale)
         edition_id = events[0].edition_id
+        # A key retired in the next milliseconds would leave this answer's codes refused; the
+        # emailed PDF and the manage page sign with the key active when they are made.
         key = existing_signing_key(edition_id)
     registration = Registration(
         edition_id=edition_id,
