@@ -1,8 +1,9 @@
 """Registration rules: register, book more, cancel, promote the waiting list, change language.
 
 Every entry point that takes or frees a seat calls these functions (HTML form, API, manage
-page, organiser pages). They only flush; the caller commits once. Seats and waiting lists
-are in ``seats`` (policy documented there and in README.md).
+page, organiser pages). They only flush; the caller commits once (on SQLite, ``register``
+ends its first, read-only transaction itself: ``festival.db.reads_before_write_lock``).
+Seats and waiting lists are in ``seats`` (policy documented there and in README.md).
 """
 
 import secrets
@@ -87,19 +88,17 @@ _REPEAT = (
     .join(Registration, Registration.id == Attendee.registration_id)
     .where(
         Registration.contact_email == bindparam("email"),
-        Booking.event_id.in_(bindparam("event_ids", expanding=True)),
+        Booking.event_id == bindparam("event_id"),
         Booking.status.in_(ACTIVE),
     )
     .limit(1)
 )
 
 
-def _refuse_repeat(email: str, events: list[Event]) -> None:
+def _refuse_repeat(email: str, event_id: int) -> None:
     """One email, one registration per item: the second one is explained, not duplicated."""
     title = (
-        db.session.connection()
-        .execute(_REPEAT, {"email": email, "event_ids": [e.id for e in events]})
-        .scalar()
+        db.session.connection().execute(_REPEAT, {"email": email, "event_id": event_id}).scalar()
     )
     if title is not None:
         raise ConflictError(
@@ -114,14 +113,32 @@ def _refuse_repeat(email: str, events: list[Event]) -> None:
         )
 
 
-def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool) -> None:
-    """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry."""
-    if seats.take_seats(event.id, sum(a.group_size for a in attendees)):
+def _book(
+    attendees: list[Attendee],
+    event: Event,
+    now: datetime,
+    waitlist: bool,
+    *,
+    repeat_of: str | None = None,
+) -> None:
+    """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry.
+
+    ``repeat_of``: the contact email of a new registration, refused (``already_registered``)
+    when it holds this item already.
+    """
+    taken = seats.take_seats(event.id, sum(a.group_size for a in attendees))
+    if not taken:
+        # Locked, and read again: register checked the item before taking the write lock,
+        # and it may have been cancelled or made open-entry since.
+        event = seats.lock_event(event.id)
+    if repeat_of is not None:
+        # Only now that the item is locked (PostgreSQL: its row, by the seat UPDATE or
+        # lock_event; SQLite: the write lock): the same form sent twice at once waits here
+        # for the first sending to commit, then sees it.
+        _refuse_repeat(repeat_of, event.id)
+    if taken:
         seats.write_bookings(attendees, event.id, now)
         return
-    # Read again under the lock: the item may have been cancelled or closed to bookings
-    # since it was checked (register reads it before taking the write lock).
-    event = seats.lock_event(event.id)
     refuse_unbookable(event, now)
     if not waitlist:
         raise ConflictError(
@@ -131,7 +148,7 @@ def _book(attendees: list[Attendee], event: Event, now: datetime, waitlist: bool
 
 
 def _attendees(data: RegistrationInput) -> list[Attendee]:
-    # ``bookings=[]``: the collection is known empty, no lazy SELECT once they are flushed.
+    # ``bookings=[]``: the collection is known empty, no lazy SELECT once they are written.
     if data.group is not None:
         g = data.group
         return [Attendee(name=g.name, group_size=g.size, adults=g.adults, bookings=[])]
@@ -150,8 +167,9 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     """
     data = check_input(data)
     # On SQLite these reads keep out of the write lock that every registration queues for.
-    # What could change before the writes is decided again under it: seats by their UPDATE,
-    # a cancelled item by _book.
+    # What could change before the writes and matters is decided again under it, in _book:
+    # seats by their UPDATE, a cancelled item, a registration of the same email. Registration
+    # closed by an organiser in between is not: what was checked just before is accepted.
     with reads_before_write_lock(db.session()):
         events = bookable_events(data.event_ids, now)
         warnings = check_clashes(events, data.locale)
@@ -173,8 +191,7 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
         attendees=_attendees(data),
     )
     tickets = [new_ticket(a, edition_id, now) for a in registration.attendees]
-    # From here on, under the lock: two quick submissions of one form must not both pass.
-    _refuse_repeat(data.contact_email, events)
+    # From here on, SQLite's write lock is held until the caller commits.
     # The edition's first registration creates its key, in this write transaction: GETs
     # showing codes never write.
     key = key or active_signing_key(edition_id)
@@ -182,7 +199,7 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     notices.queue_confirmation(registration, now)
     registration.ticket_codes = {t.id: code_for(t, key) for t in tickets}
     for event in events:
-        _book(registration.attendees, event, now, waitlist)
+        _book(registration.attendees, event, now, waitlist, repeat_of=data.contact_email)
     registration.warnings = tuple(warnings)
     return registration
 

@@ -88,3 +88,41 @@ def test_concurrent_cancellations_keep_the_list_gapless(app, make_event, registe
         .order_by(Booking.waitlist_position)
     ).all()
     assert positions == list(range(1, 13))
+
+
+def _same_form_sent_at_once(app, event_id: int, times: int) -> list:
+    """``times`` clients send one family's registration at the same moment (a double tap)."""
+    barrier = threading.Barrier(times)
+
+    def send(_):
+        client = app.test_client()
+        barrier.wait()
+        return client.post("/api/v1/registrations", json=_body(event_id, 1))
+
+    with ThreadPoolExecutor(times) as pool:
+        return list(pool.map(send, range(times)))
+
+
+def test_a_form_sent_several_times_at_once_registers_once(app, make_event):
+    event_id = make_event(capacity=50).id
+    db.session.commit()
+    answers = _same_form_sent_at_once(app, event_id, THREADS)
+    assert sorted(r.status_code for r in answers) == [201] + [409] * (THREADS - 1)
+    assert {r.json["error"]["code"] for r in answers if r.status_code == 409} == {
+        "already_registered"
+    }
+    db.session.expire_all()
+    assert db.session.get(Event, event_id).seats_taken == 1
+
+
+def test_a_form_sent_several_times_at_once_waits_in_line_once(app, make_event, register):
+    event = make_event(capacity=1)
+    register([event.id])  # full: the form joins the waiting list
+    event_id = event.id
+    db.session.commit()
+    answers = _same_form_sent_at_once(app, event_id, THREADS)
+    assert sorted(r.status_code for r in answers) == [201] + [409] * (THREADS - 1)
+    positions = db.session.scalars(
+        select(Booking.waitlist_position).where(Booking.status == BookingStatus.WAITLISTED)
+    ).all()
+    assert positions == [1]
