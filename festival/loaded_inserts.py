@@ -7,9 +7,12 @@ issue 3). The objects come back persistent and clean: every column holds what wa
 (column defaults applied here), the relationships set before stay loaded, and the next flush
 writes nothing for them. So what the caller shows afterwards needs no SQL, as before.
 
-A rollback makes them transient again, as it does for objects a flush wrote: the session
-would otherwise keep them as persistent, and the ids SQLite hands out again after a rollback
-would then clash with them.
+A rollback (of the transaction, or of the savepoint, that wrote them) makes them transient
+again, their values expired with the rest of the session: the session would otherwise keep
+them as persistent, and the ids SQLite hands out again after a rollback would clash with them.
+
+Made for the models it is given here: an integer ``id`` primary key, Python-side or no column
+defaults, no many-to-many collections. It refuses other mappers rather than write them wrong.
 """
 
 from sqlalchemy import event, insert, inspect
@@ -63,7 +66,10 @@ def _forget_rolled_back(session: Session, previous_transaction) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_committed(session: Session) -> None:
-    session.info.pop(_WRITTEN_KEY, None)
+    # Also called when a savepoint is released: what it wrote is still the enclosing
+    # transaction's to roll back (_is_within walks up from the savepoint).
+    if session.get_nested_transaction() is None:
+        session.info.pop(_WRITTEN_KEY, None)
 
 
 def _is_within(transaction, ancestor) -> bool:
@@ -77,11 +83,30 @@ def _is_within(transaction, ancestor) -> bool:
 def _insert(mapper):
     statement = _INSERTS.get(mapper)
     if statement is None:
+        _refuse_unsupported(mapper)
         table = mapper.local_table
         statement = _INSERTS[mapper] = insert(table).returning(
             table.c.id, sort_by_parameter_order=True
         )
     return statement
+
+
+def _refuse_unsupported(mapper) -> None:
+    """What _row cannot write faithfully: say so at the first call, not with wrong rows."""
+    table = mapper.local_table
+    problems = []
+    if [c.key for c in mapper.primary_key] != ["id"] or mapper.inherits is not None:
+        problems.append("a primary key other than one 'id' column, or inheritance")
+    for column in table.columns:
+        if column.server_default is not None or (
+            column.default is not None
+            and not (column.default.is_scalar or column.default.is_callable)
+        ):
+            problems.append(f"column {column.key}: a server-side or SQL default")
+    if any(r.secondary is not None for r in mapper.relationships):
+        problems.append("a many-to-many relationship")
+    if problems:
+        raise TypeError(f"insert_as_loaded cannot write {mapper.class_.__name__}: {problems}")
 
 
 def _row(mapper, obj) -> dict:

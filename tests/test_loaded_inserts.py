@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import inspect, select
 
 from festival.extensions import db
@@ -81,3 +82,33 @@ def test_a_savepoint_rollback_forgets_only_what_it_wrote(app, make_edition):
     assert inspect(dropped).transient and inspect(kept).persistent
     db.session.commit()
     assert db.session.scalars(select(Registration.contact_email)).all() == ["kept@example.org"]
+
+
+def test_a_released_savepoint_leaves_its_objects_to_the_enclosing_rollback(app, make_edition):
+    edition = make_edition()
+    db.session.commit()
+    savepoint = db.session.begin_nested()
+    inner = _family(edition.id, "inner@example.org")
+    _write(inner)
+    savepoint.commit()  # released: still the enclosing transaction's to undo
+    db.session.rollback()
+    assert inspect(inner).transient
+    _write(_family(edition.id, "after@example.org"))  # the same ids again: no clash
+    db.session.commit()
+    assert db.session.scalars(select(Registration.contact_email)).all() == ["after@example.org"]
+
+
+def test_a_model_it_cannot_write_faithfully_is_refused(app):
+    from sqlalchemy import text
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+    class Other(DeclarativeBase):
+        pass
+
+    class Stamped(Other):
+        __tablename__ = "stamped"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        made_at: Mapped[str] = mapped_column(server_default=text("CURRENT_TIMESTAMP"))
+
+    with pytest.raises(TypeError, match="made_at"):
+        insert_as_loaded(db.session(), [Stamped()])
