@@ -98,14 +98,19 @@ def reads_before_write_lock(session) -> Iterator[None]:
     changes nothing.
     ``session``: a Session, not the scoped proxy.
     """
-    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+    if (
+        session.in_transaction()
+        or session.dirty  # changed after a commit: the block's commit would write them
+        or session.get_bind().dialect.name != "sqlite"
+    ):
         yield
         return
     token = _reading_first.set(True)
     try:
-        yield
+        session.connection()  # begins this session's transaction, deferred; no other one
     finally:
         _reading_first.reset(token)
+    yield
     commit_keeping_objects(session)
 
 
@@ -115,11 +120,11 @@ def commit_keeping_objects(session) -> None:
     A statement after the commit to read back what is already in memory would open another
     transaction: on SQLite, in a POST, another wait for the write lock.
     """
-    session.expire_on_commit = False
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expire_on_commit
 
 
 @event.listens_for(Engine, "begin")

@@ -3,7 +3,7 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from festival.db import reads_before_write_lock, utcnow
+from festival.db import commit_keeping_objects, reads_before_write_lock, utcnow
 from festival.errors import DomainError, ValidationError
 from festival.extensions import db, limiter
 from festival.i18n import localized_blueprint
@@ -43,10 +43,11 @@ def _show_error(form, error: DomainError) -> None:
 
 
 def _render_form(form, status=200):
-    items = open_items(utcnow(), g.lang)
-    return render_template(
-        "registration/form.html", form=form, days=items, is_open=is_registration_open()
-    ), status
+    # A refused POST renders the form again: without holding SQLite's write lock meanwhile.
+    with reads_before_write_lock(db.session()):
+        items = open_items(utcnow(), g.lang)
+        is_open = is_registration_open()
+    return render_template("registration/form.html", form=form, days=items, is_open=is_open), status
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -74,7 +75,8 @@ def form():
         db.session.rollback()
         _show_error(form, error)
         return _render_form(form, error.status)
-    db.session.commit()
+    # Keeping the objects: reading the token back would take SQLite's write lock again.
+    commit_keeping_objects(db.session())
     for warning in registration.warnings:
         flash(str(warning), "warning")
     return redirect(url_for(".confirmation", token=registration.manage_token))

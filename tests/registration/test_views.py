@@ -275,3 +275,28 @@ def test_the_form_leaves_the_write_lock_to_others_until_it_writes(
     monkeypatch.setattr(services, "check_clashes", another_writer_first)
     response = client.post("/fr/inscription", data=form_data([event_id]))
     assert response.status_code == 302 and others == ["wrote"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_form_post_takes_the_write_lock_once_accepted_or_refused(
+    client, make_event, monkeypatch, database_url
+):
+    import festival.db
+
+    event_id = make_event(capacity=5).id
+    db.session.commit()
+    locks = []
+    begin_immediate = festival.db._begin_immediate
+
+    def counted(connection):
+        locks.append(1)
+        begin_immediate(connection)
+
+    monkeypatch.setattr(festival.db, "_begin_immediate", counted)
+    # Delivering the email inline (as tests do) takes the lock for its own transactions.
+    monkeypatch.setattr("festival.mail.delivery.dispatch", lambda ids: None)
+    accepted = client.post("/fr/inscription", data=form_data([event_id]))
+    assert accepted.status_code == 302 and len(locks) == 1
+    locks.clear()
+    refused = client.post("/fr/inscription", data=form_data([event_id]))  # the same email
+    assert refused.status_code == 409 and len(locks) == 1
