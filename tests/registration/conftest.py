@@ -1,5 +1,6 @@
 """Fixtures of the registration tests: an input factory and a short way to register."""
 
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -48,3 +49,36 @@ def register(make_input, now):
         return registration
 
     return run
+
+
+@pytest.fixture
+def during_the_first_reads(monkeypatch):
+    """Install an action to run while register checks the items, before it writes anything."""
+    from festival.registration import services
+
+    def install(action):
+        check_clashes = services.check_clashes
+
+        def checking(*args):
+            action()
+            return check_clashes(*args)
+
+        monkeypatch.setattr(services, "check_clashes", checking)
+
+    return install
+
+
+@pytest.fixture
+def write_elsewhere(database_url):
+    """Take and give back SQLite's write lock from another connection, without waiting:
+    raises "database is locked" while the app holds it."""
+
+    def write():
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+
+    return write

@@ -391,41 +391,18 @@ def test_a_family_costs_the_sql_of_one_person_and_one_key_lookup(
     assert signed == [a.ticket.id for a in family.attendees] and len(set(signed)) == 3
 
 
-def _during_the_first_reads(monkeypatch, action):
-    """Run ``action`` while register checks the items, before it writes anything."""
-    check_clashes = services.check_clashes
-
-    def checking(*args):
-        action()
-        return check_clashes(*args)
-
-    monkeypatch.setattr(services, "check_clashes", checking)
-
-
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL has no such lock
 def test_the_first_checks_leave_the_write_lock_to_others(
-    register, make_event, monkeypatch, database_url
+    register, make_event, during_the_first_reads, write_elsewhere
 ):
-    import sqlite3
-
     event_id = make_event(capacity=5).id
     db.session.commit()
-    others = []
-
-    def another_writer():
-        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
-        other.execute("BEGIN IMMEDIATE")  # "database is locked" if register held the lock
-        other.execute("ROLLBACK")
-        other.close()
-        others.append("wrote")
-
-    _during_the_first_reads(monkeypatch, another_writer)
+    during_the_first_reads(write_elsewhere)  # "database is locked" if register held the lock
     register([event_id])
-    assert others == ["wrote"]
 
 
 def test_an_item_cancelled_during_the_first_checks_is_refused_under_the_lock(
-    make_input, make_event, now, monkeypatch
+    make_input, make_event, now, during_the_first_reads
 ):
     event_id = make_event(capacity=5).id
     db.session.commit()
@@ -436,7 +413,7 @@ def test_an_item_cancelled_during_the_first_checks_is_refused_under_the_lock(
                 sa_text("UPDATE event SET status = 'cancelled' WHERE id = :id"), {"id": event_id}
             )
 
-    _during_the_first_reads(monkeypatch, cancel_elsewhere)
+    during_the_first_reads(cancel_elsewhere)
     with pytest.raises(ConflictError) as error:
         services.register(make_input([event_id]), now)
     assert error.value.code == "event_cancelled"

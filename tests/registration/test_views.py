@@ -252,29 +252,16 @@ def test_a_people_error_is_shown_above_the_rows(client, make_event):
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL has no such lock
 def test_the_form_leaves_the_write_lock_to_others_until_it_writes(
-    client, make_event, monkeypatch, database_url
+    client, make_event, during_the_first_reads, write_elsewhere
 ):
-    import sqlite3
-
-    from festival.registration import services
-
     event_id = make_event(capacity=5).id
     db.session.commit()
-    others = []
-    check_clashes = services.check_clashes
-
-    def another_writer_first(*args):
-        # Called once the form is valid, just before register writes anything.
-        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
-        other.execute("BEGIN IMMEDIATE")  # "database is locked" if the POST held the lock
-        other.execute("ROLLBACK")
-        other.close()
-        others.append("wrote")
-        return check_clashes(*args)
-
-    monkeypatch.setattr(services, "check_clashes", another_writer_first)
+    # Once the form is valid, just before register writes anything: "database is locked"
+    # if the POST held the lock.
+    written = []
+    during_the_first_reads(lambda: written.append(write_elsewhere()))
     response = client.post("/fr/inscription", data=form_data([event_id]))
-    assert response.status_code == 302 and others == ["wrote"]
+    assert response.status_code == 302 and written == [None]
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
