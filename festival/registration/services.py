@@ -8,6 +8,7 @@ Seats and waiting lists are in ``seats`` (policy documented there and in README.
 
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
@@ -33,13 +34,16 @@ from festival.tickets.services import cancel_ticket, code_for, new_ticket
 ACTIVE = (BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 
 
-# Built once: building and cache-keying it anew cost more than running it.
-_BOOKABLE = (
-    select(Event)
-    .where(Event.id.in_(bindparam("ids", expanding=True)))
-    .options(joinedload(Event.edition))
-    .order_by(Event.id)
-)
+@cache
+def _bookable_statement():
+    # Built once: building and cache-keying it anew cost more than running it. Built at first
+    # use, not at import: joinedload configures every mapper, which needs all models imported.
+    return (
+        select(Event)
+        .where(Event.id.in_(bindparam("ids", expanding=True)))
+        .options(joinedload(Event.edition))
+        .order_by(Event.id)
+    )
 
 
 def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
@@ -49,7 +53,7 @@ def bookable_events(event_ids: list[int], now: datetime) -> list[Event]:
     :raises ConflictError: ``event_cancelled``, ``event_past``, ``registration_closed``.
     :raises ValidationError: ``not_bookable``, ``several_editions``.
     """
-    events = db.session.scalars(_BOOKABLE, {"ids": list(event_ids)}).all()
+    events = db.session.scalars(_bookable_statement(), {"ids": list(event_ids)}).all()
     if len(events) != len(set(event_ids)):
         raise NotFoundError(
             _l("Une des activités choisies n'existe pas."), code="unknown_event", field="bookings"
@@ -197,6 +201,7 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     key = key or active_signing_key(edition_id)
     insert_as_loaded(db.session(), [registration], registration.attendees, tickets)
     notices.queue_confirmation(registration, now)
+    # Signed before the seat UPDATE, which locks the event row on PostgreSQL until commit.
     registration.ticket_codes = {t.id: code_for(t, key) for t in tickets}
     for event in events:
         _book(registration.attendees, event, now, waitlist, repeat_of=data.contact_email)
