@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from festival.errors import DomainError
+from festival.extensions import db
 
 _MESSAGES = {
     400: lambda: _("La demande n'est pas valable."),
@@ -50,6 +51,10 @@ def error_response(status: int, code: str, message: str, **extra):
 def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
+        # A refusal writes nothing: undo what the service did before it refused (seats taken
+        # for a first item, say), now rather than at teardown, which also lets SQLite's write
+        # lock go before the answer is rendered.
+        db.session.rollback()
         body = error.to_dict()
         return error_response(error.status, body.pop("code"), body.pop("message"), **body)
 

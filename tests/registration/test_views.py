@@ -160,6 +160,32 @@ def test_api_answers_the_contract_shape(client, make_event):
     assert first["bookings"] == [{"event_id": event.id, "status": "waitlisted", "position": 1}]
 
 
+def test_an_api_refusal_after_seats_were_taken_writes_nothing(client, make_event):
+    # Two items: the first takes its seats, the second is full and the waiting list declined.
+    # Whoever sends the next request in the same app context must not commit those seats.
+    free = make_event(capacity=5)
+    full = make_event(capacity=1, starts_at=free.ends_at + timedelta(hours=2))
+    free_id, full_id = free.id, full.id
+    db.session.commit()
+    assert (
+        client.post(
+            "/api/v1/registrations", json=api_body(full_id, 1, attendees=[{"name": "A"}])
+        ).status_code
+        == 201
+    )
+    refused = client.post(
+        "/api/v1/registrations",
+        json=api_body(free_id, 2, bookings=[free_id, full_id], waitlist=False),
+    )
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "event_full"
+    assert client.post("/api/v1/registrations", json=api_body(free_id, 3)).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(type(free), free_id).seats_taken == 2
+    from festival.integrity import broken_invariants
+
+    assert broken_invariants() == []
+
+
 def test_api_group_takes_its_head_count(client, make_event):
     event = make_event(capacity=30)
     db.session.commit()
