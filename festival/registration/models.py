@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.db import UTCDateTime, utcnow
@@ -93,15 +93,7 @@ class Booking(db.Model):
     event = relationship("Event")
 
     __table_args__ = (
-        # One active booking per attendee and item; a cancelled one may be booked again.
-        Index(
-            "uq_booking_attendee_event_active",
-            "attendee_id",
-            "event_id",
-            unique=True,
-            sqlite_where=text("status != 'cancelled'"),
-            postgresql_where=text("status != 'cancelled'"),
-        ),
+        UniqueConstraint("attendee_id", "event_id"),
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
         CheckConstraint(
