@@ -78,23 +78,38 @@ def write_bookings(
     attendees: list[Attendee], event_id: int, now: datetime, *, after_position: int | None = None
 ) -> list[Booking]:
     """Write the bookings of seats just taken, or (``after_position``: the last position of the
-    event's list) of one waiting-list entry; they are loaded and in ``attendee.bookings``."""
-    bookings = [
-        Booking(
-            attendee_id=attendee.id,
-            event_id=event_id,
-            seats=attendee.group_size,
-            status=BookingStatus.CONFIRMED if after_position is None else BookingStatus.WAITLISTED,
-            waitlist_position=None if after_position is None else after_position + offset,
-            created_at=now,
-            confirmed_at=now if after_position is None else None,
-        )
-        for offset, attendee in enumerate(attendees, start=1)
-    ]
-    insert_as_loaded(db.session(), bookings)
+    event's list) of one waiting-list entry; they are loaded and in ``attendee.bookings``.
+
+    An attendee holds one booking per item (a unique constraint): one who cancelled this item
+    and books it again gets that booking back, as new, instead of a second one.
+    """
+    confirmed = after_position is None
+    fresh, bookings = [], []
+    for offset, attendee in enumerate(attendees, start=1):
+        values = {
+            "seats": attendee.group_size,
+            "status": BookingStatus.CONFIRMED if confirmed else BookingStatus.WAITLISTED,
+            "waitlist_position": None if confirmed else after_position + offset,
+            "passed_over_at": None,
+            "created_at": now,
+            "confirmed_at": now if confirmed else None,
+            "cancelled_at": None,
+        }
+        cancelled = next((b for b in attendee.bookings if b.event_id == event_id), None)
+        if cancelled is None:
+            fresh.append(Booking(attendee_id=attendee.id, event_id=event_id, **values))
+            bookings.append(fresh[-1])
+        else:
+            for name, value in values.items():
+                setattr(cancelled, name, value)
+            bookings.append(cancelled)
+    insert_as_loaded(db.session(), fresh)
     for attendee, booking in zip(attendees, bookings, strict=True):
-        set_committed_value(booking, "attendee", attendee)
-        set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
+        if booking in fresh:
+            set_committed_value(booking, "attendee", attendee)
+            set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
+    if len(fresh) < len(bookings):
+        db.session.flush()  # the bookings taken back (rare: not worth a statement of their own)
     return bookings
 
 

@@ -420,3 +420,26 @@ def test_an_item_cancelled_during_the_first_checks_is_refused_under_the_lock(
     db.session.rollback()
     assert db.session.scalar(sa_select(sa_func.count()).select_from(Booking)) == 0
     assert db.session.query(Ticket).count() == 0
+
+
+def test_an_item_cancelled_can_be_booked_again(register, make_event, now):
+    event = make_event(capacity=5)
+    registration = register([event.id], people=("Ana", "Bo"))
+    services.cancel_event_bookings(registration, event.id, now)
+    db.session.commit()
+    services.book_more(registration, [event.id], now)
+    db.session.commit()
+    # The same bookings, taken back (one per attendee and item), not a second one each.
+    assert statuses(registration) == [("confirmed", None)] * 2
+    assert db.session.get(type(event), event.id).seats_taken == 2
+
+
+def test_an_item_cancelled_then_full_is_waited_for_again(register, make_event, now):
+    event = make_event(capacity=1)
+    registration = register([event.id])
+    services.cancel_event_bookings(registration, event.id, now)
+    db.session.commit()
+    register([event.id])  # takes the freed seat
+    services.book_more(registration, [event.id], now)
+    db.session.commit()
+    assert statuses(registration) == [("waitlisted", 1)]
