@@ -98,11 +98,8 @@ def reads_before_write_lock(session) -> Iterator[None]:
     changes nothing.
     ``session``: a Session, not the scoped proxy.
     """
-    if (
-        session.in_transaction()
-        or session.dirty  # changed after a commit: the block's commit would write them
-        or session.get_bind().dialect.name != "sqlite"
-    ):
+    # A change to a loaded object begins a transaction too: the block never commits it.
+    if session.in_transaction() or session.get_bind().dialect.name != "sqlite":
         yield
         return
     token = _reading_first.set(True)

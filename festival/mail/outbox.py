@@ -89,6 +89,8 @@ def enqueue(kind: str, recipient: str, locale: str, payload: dict, now: datetime
 
 
 def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released: its messages leave with the enclosing commit
     messages = session.info.pop(_PENDING_KEY, None)
     # The identity survives the commit's expiry (reading .id would need SQL, not allowed here).
     ids = [inspect(m).identity[0] for m in messages or () if inspect(m).identity]
@@ -104,7 +106,10 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_PENDING_KEY, None)
+    # A savepoint's rollback makes its own messages transient (festival.loaded_inserts), and
+    # _after_commit skips those; the messages queued before it still leave.
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING_KEY, None)
 
 
 # Importing the outbox is enough to deliver after commit: every feature that queues mail

@@ -137,8 +137,8 @@ def _book(
         event = seats.lock_event(event.id)
     if repeat_of is not None:
         # Only now that the item is locked (PostgreSQL: its row, by the seat UPDATE or
-        # lock_event; SQLite: the write lock): the same form sent twice at once waits here
-        # for the first sending to commit, then sees it.
+        # lock_event; SQLite: the write lock, since the first write): the same form sent
+        # twice at once waits for the first sending to commit, then sees it.
         _refuse_repeat(repeat_of, event.id)
     if taken:
         seats.write_bookings(attendees, event.id, now)

@@ -338,3 +338,26 @@ def test_an_unknown_delivery_mode_stops_the_app_at_start(app_config):
     # At start, not at the first email: after a commit the error would only reach the log.
     with pytest.raises(ValueError, match="MAIL_DELIVERY"):
         create_app({**app_config, "MAIL_DELIVERY": "carrier-pigeon"})
+
+
+def test_messages_queued_in_savepoints_leave_once_with_the_enclosing_commit(app, monkeypatch):
+    from festival.db import utcnow
+    from festival.mail.outbox import enqueue
+    from festival.registration.notices import CONFIRMED
+
+    dispatched = []
+    monkeypatch.setattr(delivery, "dispatch", dispatched.append)
+
+    def queue(recipient):
+        return enqueue(CONFIRMED, recipient, "fr", {"registration_id": 0}, utcnow()).id
+
+    before = queue("before@example.org")
+    released = db.session.begin_nested()
+    kept = queue("kept@example.org")
+    released.commit()
+    assert dispatched == []  # releasing a savepoint is not the commit
+    dropped = db.session.begin_nested()
+    queue("dropped@example.org")
+    dropped.rollback()
+    db.session.commit()
+    assert dispatched == [[before, kept]]
