@@ -7,6 +7,7 @@ Seats and waiting lists are in ``seats`` (policy documented there and in README.
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 
@@ -117,29 +118,57 @@ def _refuse_repeat(email: str, event_id: int) -> None:
         )
 
 
+_HELD = (
+    select(Booking.id)
+    .where(
+        Booking.event_id == bindparam("event_id"),
+        Booking.attendee_id.in_(bindparam("attendee_ids", expanding=True)),
+        Booking.status.in_(ACTIVE),
+    )
+    .limit(1)
+)
+
+
+def _already_booked(event: Event, locale: str) -> ConflictError:
+    return ConflictError(
+        _l("Vous êtes déjà inscrit·e à « %(t)s ».", t=event.text(locale)[0]),
+        code="already_booked",
+        field="bookings",
+    )
+
+
+def _refuse_held(attendees: list[Attendee], event: Event, registration: Registration) -> None:
+    """One booking per person and item: booking an item again is explained, not a 500."""
+    held = (
+        db.session.connection()
+        .execute(_HELD, {"event_id": event.id, "attendee_ids": [a.id for a in attendees]})
+        .scalar()
+    )
+    if held is not None:
+        raise _already_booked(event, registration.locale)
+
+
 def _book(
     attendees: list[Attendee],
     event: Event,
     now: datetime,
     waitlist: bool,
-    *,
-    repeat_of: str | None = None,
+    refuse_double: Callable[[Event], None],
 ) -> None:
     """Book ``event`` for every attendee at once: all confirmed, or one waiting-list entry.
 
-    ``repeat_of``: the contact email of a new registration, refused (``already_registered``)
-    when it holds this item already.
+    ``refuse_double(event)`` raises when these people hold the item already (the same email
+    for a new registration, the same attendees for more bookings).
     """
     taken = seats.take_seats(event.id, sum(a.group_size for a in attendees))
     if not taken:
         # Locked, and read again: register checked the item before taking the write lock,
         # and it may have been cancelled or made open-entry since.
         event = seats.lock_event(event.id)
-    if repeat_of is not None:
-        # Only now that the item is locked (PostgreSQL: its row, by the seat UPDATE or
-        # lock_event; SQLite: the write lock, since the first write): the same form sent
-        # twice at once waits for the first sending to commit, then sees it.
-        _refuse_repeat(repeat_of, event.id)
+    # Only now that the item is locked (PostgreSQL: its row, by the seat UPDATE or
+    # lock_event; SQLite: the write lock, since the first write): the same form sent
+    # twice at once waits for the first sending to commit, then sees it.
+    refuse_double(event)
     if taken:
         seats.write_bookings(attendees, event.id, now)
         return
@@ -203,8 +232,9 @@ def register(data: RegistrationInput, now: datetime, *, waitlist: bool = True) -
     notices.queue_confirmation(registration, now)
     # Signed before the seat UPDATE, which locks the event row on PostgreSQL until commit.
     registration.ticket_codes = {t.id: code_for(t, key) for t in tickets}
+    email = data.contact_email
     for event in events:
-        _book(registration.attendees, event, now, waitlist, repeat_of=data.contact_email)
+        _book(registration.attendees, event, now, waitlist, lambda e: _refuse_repeat(email, e.id))
     registration.warnings = tuple(warnings)
     return registration
 
@@ -225,16 +255,12 @@ def book_more(
         raise ConflictError(_l("Cette inscription est annulée."), code="registration_cancelled")
     events = bookable_events(check_event_ids(event_ids), now)
     booked = {b.event_id: b.event for a in attendees for b in a.bookings if b.status in ACTIVE}
-    for event in events:
+    for event in events:  # the early answer; _refuse_held decides under the lock
         if event.id in booked:
-            raise ConflictError(
-                _l("Vous êtes déjà inscrit·e à « %(t)s ».", t=event.text(registration.locale)[0]),
-                code="already_booked",
-                field="bookings",
-            )
+            raise _already_booked(event, registration.locale)
     warnings = check_clashes([*booked.values(), *events], registration.locale)
     for event in events:
-        _book(attendees, event, now, waitlist)
+        _book(attendees, event, now, waitlist, lambda e: _refuse_held(attendees, e, registration))
     db.session.flush()
     db.session.expire(registration)
     notices.queue_confirmation(registration, now)

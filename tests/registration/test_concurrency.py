@@ -2,6 +2,7 @@
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -126,3 +127,25 @@ def test_a_form_sent_several_times_at_once_waits_in_line_once(app, make_event, r
         select(Booking.waitlist_position).where(Booking.status == BookingStatus.WAITLISTED)
     ).all()
     assert positions == [1]
+
+
+def test_book_more_sent_several_times_at_once_books_once(app, make_event, register):
+    first = make_event(capacity=50)
+    more = make_event(capacity=50, starts_at=first.ends_at + timedelta(hours=2))
+    more_id = more.id
+    token = register([first.id]).manage_token
+    db.session.commit()
+    barrier = threading.Barrier(THREADS)
+
+    def send(_):
+        client = app.test_client()
+        barrier.wait()
+        return client.post(
+            f"/fr/inscription/gerer/{token}/reserver", data={"events": [str(more_id)]}
+        ).status_code
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        codes = sorted(pool.map(send, range(THREADS)))
+    assert codes == [302] + [409] * (THREADS - 1)
+    db.session.expire_all()
+    assert db.session.get(Event, more_id).seats_taken == 1
