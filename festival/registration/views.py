@@ -42,10 +42,12 @@ def _show_error(form, error: DomainError) -> None:
         flash(message, "error")
 
 
-def _render_form(form, status=200):
+def _render_form(form, status=200, items=None):
+    """``items``: the open items this request has read already; read afresh when None (after
+    a refused registration, seats left may have changed)."""
     # A refused POST renders the form again: without holding SQLite's write lock meanwhile.
     with reads_before_write_lock(db.session()):
-        items = open_items(utcnow(), g.lang)
+        items = open_items(utcnow(), g.lang) if items is None else items
         is_open = is_registration_open()
     return render_template("registration/form.html", form=form, days=items, is_open=is_open), status
 
@@ -58,15 +60,16 @@ def form():
     # A POST would otherwise take SQLite's write lock with this first read and hold it
     # through validation and the whole registration (see reads_before_write_lock).
     with reads_before_write_lock(db.session()):
-        form.events.choices = item_choices(open_items(utcnow(), g.lang))
+        items = open_items(utcnow(), g.lang)
+    form.events.choices = item_choices(items)
     if request.method == "GET":
         preselected = request.args.get("event", type=int)
         form.events.data = [preselected] if preselected else []
-        return _render_form(form)
+        return _render_form(form, items=items)
     if not form.validate_on_submit():
-        return _render_form(form, 400)
+        return _render_form(form, 400, items)
     if form.website.data:  # honeypot: a bot filled the hidden field
-        return _render_form(form, 400)
+        return _render_form(form, 400, items)
     try:
         registration = services.register(
             form.to_input(g.lang), utcnow(), waitlist=form.waitlist.data

@@ -313,3 +313,18 @@ def test_a_form_post_takes_the_write_lock_once_accepted_or_refused(
     locks.clear()
     refused = client.post("/fr/inscription", data=form_data([event_id]))  # the same email
     assert refused.status_code == 409 and len(locks) == 1
+
+
+def test_the_form_reads_the_open_items_once(client, make_event):
+    from tests.sql_statements import recorded_statements
+
+    make_event(capacity=5)
+    db.session.commit()
+    client.get("/fr/inscription")  # caches warmed: only the page's own reads below
+    for send in (
+        lambda: client.get("/fr/inscription"),
+        lambda: client.post("/fr/inscription", data={"contact_name": ""}),  # refused: 400
+    ):
+        with recorded_statements() as statements:
+            assert send().status_code in (200, 400)
+        assert sum("capacity IS NOT NULL" in s for s in statements) == 1
