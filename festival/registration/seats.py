@@ -84,7 +84,7 @@ def write_bookings(
     and books it again gets that booking back, as new, instead of a second one.
     """
     confirmed = after_position is None
-    fresh, bookings = [], []
+    fresh, taken_back, bookings = [], [], []
     for offset, attendee in enumerate(attendees, start=1):
         values = {
             "seats": attendee.group_size,
@@ -95,21 +95,23 @@ def write_bookings(
             "confirmed_at": now if confirmed else None,
             "cancelled_at": None,
         }
-        cancelled = next((b for b in attendee.bookings if b.event_id == event_id), None)
-        if cancelled is None:
-            fresh.append(Booking(attendee_id=attendee.id, event_id=event_id, **values))
-            bookings.append(fresh[-1])
+        booking = next((b for b in attendee.bookings if b.event_id == event_id), None)
+        if booking is None:
+            booking = Booking(attendee_id=attendee.id, event_id=event_id, **values)
+            fresh.append((attendee, booking))
         else:
             for name, value in values.items():
-                setattr(cancelled, name, value)
-            bookings.append(cancelled)
-    insert_as_loaded(db.session(), fresh)
-    for attendee, booking in zip(attendees, bookings, strict=True):
-        if booking in fresh:
-            set_committed_value(booking, "attendee", attendee)
-            set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
-    if len(fresh) < len(bookings):
-        db.session.flush()  # the bookings taken back (rare: not worth a statement of their own)
+                setattr(booking, name, value)
+            taken_back.append(booking)
+        bookings.append(booking)
+    insert_as_loaded(db.session(), [booking for _, booking in fresh])
+    for attendee, booking in fresh:
+        set_committed_value(booking, "attendee", attendee)
+        set_committed_value(attendee, "bookings", [*attendee.bookings, booking])
+    if taken_back:
+        # Written now: the statements after this one run on the connection, which does not
+        # flush the session first.
+        db.session.flush()
     return bookings
 
 
