@@ -16,6 +16,8 @@ statements, CPU and write-transaction time per request, figures a busy machine d
     python bench/checkin.py [--quick] [--server-times] [--profile]   # SQLite; PostgreSQL too when
     FESTIVAL_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python ...
 
+(or FESTIVAL_TEST_DATABASE_URL, bench.common.postgresql_url): that database is WIPED.
+
 Writes bench/results/checkin.json. Budget: open loop p99 <= 25 ms and no error on SQLite;
 closed loop >= 600 scans/s at 8 connections on SQLite, >= 250/s on PostgreSQL.
 """

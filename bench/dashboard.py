@@ -4,7 +4,8 @@ Rows are bulk-inserted straight into the tables (this measures reading, not regi
 Figures: p50/p99 of ``GET /organisateur/tableau-de-bord.json`` as an organiser polls it
 (served from the per-process cache most of the time) and of a cold computation (cache off),
 which is what one poll costs every DASHBOARD_CACHE_SECONDS.
-PostgreSQL too when ``FESTIVAL_BENCH_DATABASE_URL`` is set (bench.common.postgresql_url).
+PostgreSQL too when bench.common.postgresql_url() gives a database (FESTIVAL_BENCH_DATABASE_URL,
+else FESTIVAL_TEST_DATABASE_URL): that database is WIPED.
 """
 
 import json

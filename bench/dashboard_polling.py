@@ -11,6 +11,8 @@ of a shared machine's load over both modes. Printed: scanners' p50/p99 both ways
     python bench/dashboard_polling.py [--quick]        # SQLite; PostgreSQL too when
     FESTIVAL_BENCH_DATABASE_URL=postgresql+psycopg://... python bench/dashboard_polling.py
 
+(or FESTIVAL_TEST_DATABASE_URL, bench.common.postgresql_url): that database is WIPED.
+
 Writes bench/results/dashboard_polling.json.
 """
 

@@ -12,9 +12,9 @@ budget}}``.
 
     python bench/run_all.py [--quick] [--database-url postgresql+psycopg://…/bench]
 
-BENCH_QUICK=1 is the same as --quick. The PostgreSQL URL (or FESTIVAL_BENCH_DATABASE_URL) is
-handed to every benchmark as FESTIVAL_BENCH_DATABASE_URL (bench.common.postgresql_url); its
-database is wiped.
+BENCH_QUICK=1 is the same as --quick. The PostgreSQL URL (by default
+bench.common.postgresql_url(): FESTIVAL_BENCH_DATABASE_URL, else FESTIVAL_TEST_DATABASE_URL)
+is handed to every benchmark as FESTIVAL_BENCH_DATABASE_URL; its database is WIPED.
 """
 
 import argparse
@@ -29,6 +29,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+
+from bench.common import engines as bench_engines  # noqa: E402
+from bench.common import postgresql_url  # noqa: E402
+
 MODULES = (
     "calibration",
     "registration",
@@ -138,12 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", default=os.environ.get("BENCH_QUICK") == "1"
     )
-    parser.add_argument("--database-url", default=os.environ.get("FESTIVAL_BENCH_DATABASE_URL"))
+    parser.add_argument(
+        "--database-url", default=postgresql_url(), help="PostgreSQL database to WIPE and measure"
+    )
     args = parser.parse_args(argv)
-    engines = ["sqlite"]
     if args.database_url:
-        engines.append("postgresql")
         os.environ["FESTIVAL_BENCH_DATABASE_URL"] = args.database_url
+    engines = list(bench_engines())  # the same list every bench measures
     results: dict[str, dict] = {}
     failures = []
     benches = [("checkin", lambda: run_checkin(args.quick))] + [
