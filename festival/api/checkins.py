@@ -20,10 +20,12 @@ from festival.tickets.codes import looks_like_code
 SHORT_CODE_LIMIT = parse_limit("30/minute")
 MAX_BATCH = 500
 
-# The door endpoints take a Bearer token of a known volunteer and carry no route limit, yet
-# Flask-Limiter's per-request bookkeeping (resolving limits, headers) cost 10-15 % of a scan's
-# throughput (bench/checkin.py x8 on SQLite, quiet machine: 575-651 -> 667-727/s). It skips
-# them; the one guessable input, a typed short code, keeps its own per-volunteer limit below.
+# The door endpoints take a volunteer's login (Bearer token or session) and carry no route
+# limit, yet Flask-Limiter's per-request bookkeeping (resolving limits, headers) cost 10-15 %
+# of a scan's throughput: exempting them took bench/checkin.py x8 on SQLite, quiet machine,
+# from 575-651 to 667-727/s (8430bfa). An exempt route still paid ~4 % for its exemption, so
+# the limiter now skips them outright (extensions.SkippingLimiter). The one guessable input, a
+# typed short code, keeps its own per-volunteer limit below.
 limiter.skipped.update({"api.checkin", "api.checkin_batch"})
 
 
