@@ -80,6 +80,11 @@ def pdf_text():
 
 
 @pytest.fixture
+def page_chars():
+    return first_page_chars
+
+
+@pytest.fixture
 def read_qr():
     return qr_codes_in_pdf
 
@@ -97,6 +102,21 @@ def pdf_pages_text(data: bytes) -> list[str]:
         page.close()
     document.close()
     return texts
+
+
+def first_page_chars(data: bytes) -> tuple[list[tuple[str, tuple]], float]:
+    """The first page's characters with their boxes (left, bottom, right, top), and its width."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    page = document[0]
+    text = page.get_textpage()
+    chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
+    width = page.get_width()
+    text.close()
+    page.close()
+    document.close()
+    return chars, width
 
 
 def qr_codes_in_pdf(data: bytes, dpi: int = 150) -> list[list[str]]:

@@ -50,20 +50,13 @@ def test_an_arabic_page_right_to_left(make_ticket, read_qr, pdf_text):
     assert read_qr(data) == [[code_for(ticket)]]
 
 
-def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket):
+def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket, page_chars):
     """Such a name gets its direction on its own line, not on a <bdi>: aligned all the same."""
-    import pypdfium2
 
     def name_span(data: bytes, name: str) -> tuple[float, float, float]:
-        document = pypdfium2.PdfDocument(data)
-        page = document[0]
-        text = page.get_textpage()
-        start = text.get_text_range().index(name)
-        boxes = [text.get_charbox(start + i) for i in range(len(name))]
-        width = page.get_width()
-        text.close()
-        page.close()
-        document.close()
+        chars, width = page_chars(data)
+        start = "".join(char for char, _ in chars).index(name)
+        boxes = [box for _, box in chars[start : start + len(name)]]
         return min(b[0] for b in boxes), max(b[2] for b in boxes), width
 
     left, right, width = name_span(render_tickets_pdf([make_ticket("Zofia Nowak")], "ar"), "Zofia")
@@ -74,39 +67,24 @@ def test_a_name_written_the_other_way_stays_on_the_pages_start_side(make_ticket)
 
 
 def test_a_latin_venue_and_room_keep_the_arabic_pages_order(
-    make_ticket, make_event, edition, venue
+    make_ticket, make_event, edition, venue, page_chars
 ):
     """Each is isolated: the venue, first, on the right; without isolation the two Latin values
     and the dot between them would make one left-to-right run, the venue on the left."""
-    import pypdfium2
-
     event = make_event(edition=edition, venue=venue, title="Karaoké", room="Salle 2")
     data = render_tickets_pdf([make_ticket("فاطمة", locale="ar", events=[event])], "ar")
-    document = pypdfium2.PdfDocument(data)
-    page = document[0]
-    text = page.get_textpage()
-    content = text.get_text_range()
-    room = text.get_charbox(content.index("Salle 2"))
-    place = text.get_charbox(content.index("L'Escapade"))  # the booking's line comes first
-    text.close()
-    page.close()
-    document.close()
+    chars, _ = page_chars(data)
+    content = "".join(char for char, _ in chars)
+    room = chars[content.index("Salle 2")][1]
+    place = chars[content.index("L'Escapade")][1]  # the booking's line comes first
     assert abs(room[1] - place[1]) < 2  # one line
     assert room[0] < place[0]
 
 
-def test_a_french_note_on_an_arabic_page_ends_with_its_full_stop(make_ticket, venue):
+def test_a_french_note_on_an_arabic_page_ends_with_its_full_stop(make_ticket, venue, page_chars):
     """The venue's note has no Arabic text yet, so it is printed in French: isolated, its full
     stop stays after "accueil" instead of jumping to the other end of the run."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(render_tickets_pdf([make_ticket("فاطمة", locale="ar")], "ar"))
-    page = document[0]
-    text = page.get_textpage()
-    chars = [(text.get_text_range(i, 1), text.get_charbox(i)) for i in range(text.count_chars())]
-    text.close()
-    page.close()
-    document.close()
+    chars, _ = page_chars(render_tickets_pdf([make_ticket("فاطمة", locale="ar")], "ar"))
     content = "".join(char for char, _ in chars)
     last_letter = chars[content.index("accueil") + len("accueil") - 1][1]
     same_line = [box for char, box in chars if char == "." and abs(box[1] - last_letter[1]) < 2]
