@@ -10,13 +10,16 @@ from sqlalchemy import bindparam, select, update
 from festival.checkin.models import Admission, Device, Scan, quarter_of
 from festival.checkin.models import ScanResult as R
 from festival.checkin.sql import add_to_tally, counting_admission, insert_for
-from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.checkin.services import ScanContext, ScanRequest
 
 # Core statements on tables, as in services: the ORM's bulk machinery costs more than the work.
+# Each is built once per dialect and run on the scan's connection (checkin.sql.Statements).
 SCAN, ADMISSION = Scan.__table__, Admission.__table__
+
+
+_KEY = ("ticket_id", "checkpoint_id", "day")
 
 
 def _admission_values(ctx: "ScanContext") -> dict:
@@ -24,8 +27,28 @@ def _admission_values(ctx: "ScanContext") -> dict:
     return {"ticket_id": ctx.ticket.id, "checkpoint_id": ctx.checkpoint.id, "day": ctx.day}
 
 
-def _admission_key(ctx: "ScanContext"):
-    return tuple(ADMISSION.c[name] == value for name, value in _admission_values(ctx).items())
+def _admission_key():
+    """The same key as a condition, its values bound by name (``_key_params``; an UPDATE
+    reserves the column names for its SET clause)."""
+    return tuple(ADMISSION.c[name] == bindparam(f"key_{name}") for name in _KEY)
+
+
+def _key_params(ctx: "ScanContext") -> dict:
+    return {f"key_{name}": value for name, value in _admission_values(ctx).items()}
+
+
+def _moving(inside: bool):
+    """Build the UPDATE that moves the admission in (or out) if it is not already: a
+    conditional update, so two racers cannot both move it."""
+    return lambda: (
+        update(ADMISSION)
+        .where(*_admission_key(), ADMISSION.c.is_inside.is_(not inside))
+        .values(is_inside=inside)
+    )
+
+
+def _double_entry():
+    return update(ADMISSION).where(*_admission_key()).values(is_double_entry=True)
 
 
 # What ``counting_admission`` needs of a new admission to count it.
@@ -85,19 +108,13 @@ def enter(request: "ScanRequest", ctx: "ScanContext", scan_id: int):
     # Read first: most repeats are of someone still inside, who needs no update at all.
     if (
         not first.pop("is_inside")
-        and db.session.execute(
-            update(ADMISSION)
-            .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(False))
-            .values(is_inside=True)
-        ).rowcount
+        and ctx.sql.run("admission_reenter", _moving(True), **_key_params(ctx)).rowcount
     ):
         add_to_tally(ctx.checkpoint.id, ctx.day, inside=people, statements=ctx.sql)
         return R.OK, "reentered", None
     if request.offline and first["device_id"] != request.device_id:
         # The other phone let this ticket in too while offline: organisers must know.
-        db.session.execute(
-            update(ADMISSION).where(*_admission_key(ctx)).values(is_double_entry=True)
-        )
+        ctx.sql.run("admission_double_entry", _double_entry, **_key_params(ctx))
     first.pop("device_id")
     return R.ALREADY_CHECKED_IN, None, first
 
@@ -113,16 +130,12 @@ def _first_entry_select():
         )
         .join(SCAN, SCAN.c.id == ADMISSION.c.first_scan_id)
         .outerjoin(Device, Device.id == SCAN.c.device_id)
-        .where(
-            ADMISSION.c.ticket_id == bindparam("ticket_id"),
-            ADMISSION.c.checkpoint_id == bindparam("checkpoint_id"),
-            ADMISSION.c.day == bindparam("day"),
-        )
+        .where(*_admission_key())
     )
 
 
 def _first_entry(ctx: "ScanContext") -> dict:
-    row = ctx.sql.run("first_entry", _first_entry_select, **_admission_values(ctx)).one()
+    row = ctx.sql.run("first_entry", _first_entry_select, **_key_params(ctx)).one()
     return {
         "at": row.first_at.isoformat(),
         "checkpoint_id": row.checkpoint_id,
@@ -134,11 +147,7 @@ def _first_entry(ctx: "ScanContext") -> dict:
 
 def leave(ctx: "ScanContext") -> str | None:
     """Mark the ticket outside (optional exit scans tell who is inside)."""
-    left = db.session.execute(
-        update(ADMISSION)
-        .where(*_admission_key(ctx), ADMISSION.c.is_inside.is_(True))
-        .values(is_inside=False)
-    ).rowcount
+    left = ctx.sql.run("admission_leave", _moving(False), **_key_params(ctx)).rowcount
     if not left:
         return None
     add_to_tally(ctx.checkpoint.id, ctx.day, inside=-ctx.ticket.group_size, statements=ctx.sql)
